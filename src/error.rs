@@ -1,0 +1,222 @@
+//! Error types: building a policy can fail, cleaning cannot (only the
+//! opt-in [`Policy::try_clean`](crate::Policy::try_clean) reports limits).
+
+use std::fmt;
+
+use crate::limits::Limit;
+
+/// Why a [`PolicyBuilder`](crate::PolicyBuilder) or policy file was
+/// rejected. Every check happens at build time, so a built
+/// [`Policy`](crate::Policy) never fails while cleaning.
+///
+/// ```
+/// use safe_markup::{Policy, PolicyErrorKind};
+///
+/// let err = Policy::builder().allow_tags(["script"]).build().unwrap_err();
+/// assert!(matches!(err.kind(), PolicyErrorKind::RawTextTag { tag } if tag == "script"));
+/// assert!(err.to_string().contains("script"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    kind: PolicyErrorKind,
+}
+
+/// The specific reason a policy was rejected.
+///
+/// ```
+/// use safe_markup::{Policy, PolicyErrorKind};
+///
+/// let err = Policy::builder().allow_attrs("a", ["onclick"]).build().unwrap_err();
+/// assert!(matches!(err.kind(), PolicyErrorKind::UnsafeAttribute { .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PolicyErrorKind {
+    /// A tag whose content the parser reads as raw text (`script`, `style`,
+    /// `textarea`, …) was asked to be kept: its text would reach the page
+    /// unescaped.
+    RawTextTag {
+        /// The tag name.
+        tag: String,
+    },
+    /// A tag that can never be kept safely or stably was asked to be kept.
+    UnsupportedTag {
+        /// The tag name.
+        tag: String,
+        /// Why it cannot be kept.
+        reason: &'static str,
+    },
+    /// An attribute that runs code or cannot yet be checked (`on*`,
+    /// `style`, `srcdoc`) was allowed.
+    UnsafeAttribute {
+        /// The attribute name.
+        attr: String,
+        /// Why it cannot be allowed.
+        reason: &'static str,
+    },
+    /// A tag or attribute name that HTML cannot produce.
+    InvalidName {
+        /// The name as given.
+        name: String,
+    },
+    /// A URL scheme that runs code (`javascript`, `vbscript`), or that is
+    /// not a valid scheme name.
+    UnsafeScheme {
+        /// The scheme as given.
+        scheme: String,
+    },
+    /// The base URL for rewriting relative URLs does not parse, cannot be a
+    /// base, or has a scheme the policy does not allow.
+    InvalidBaseUrl {
+        /// The base as given.
+        base: String,
+    },
+    /// A limit was set to zero.
+    InvalidLimit {
+        /// Which limit.
+        limit: Limit,
+    },
+    /// Unknown tags cannot be kept: the policy is an allowlist.
+    KeepUnknownTags,
+    /// A `rel` token that is empty or holds characters HTML tokens cannot.
+    InvalidRel {
+        /// The token.
+        token: String,
+    },
+    /// A policy file that is not valid TOML or does not match the schema.
+    File {
+        /// The TOML parser's message, with line and column.
+        message: String,
+    },
+}
+
+impl PolicyError {
+    pub(crate) fn new(kind: PolicyErrorKind) -> PolicyError {
+        PolicyError { kind }
+    }
+
+    /// What went wrong.
+    ///
+    /// ```
+    /// use safe_markup::{Policy, PolicyErrorKind};
+    ///
+    /// let err = Policy::from_toml("tags = 3").unwrap_err();
+    /// assert!(matches!(err.kind(), PolicyErrorKind::File { .. }));
+    /// ```
+    pub fn kind(&self) -> &PolicyErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            PolicyErrorKind::RawTextTag { tag } => write!(
+                f,
+                "tag `{tag}` cannot be kept: the parser reads its content as raw text"
+            ),
+            PolicyErrorKind::UnsupportedTag { tag, reason } => {
+                write!(f, "tag `{tag}` cannot be kept: {reason}")
+            }
+            PolicyErrorKind::UnsafeAttribute { attr, reason } => {
+                write!(f, "attribute `{attr}` cannot be allowed: {reason}")
+            }
+            PolicyErrorKind::InvalidName { name } => {
+                write!(f, "`{name}` is not a valid tag or attribute name")
+            }
+            PolicyErrorKind::UnsafeScheme { scheme } => {
+                write!(f, "URL scheme `{scheme}` cannot be allowed")
+            }
+            PolicyErrorKind::InvalidBaseUrl { base } => {
+                write!(
+                    f,
+                    "`{base}` is not an absolute base URL with an allowed scheme"
+                )
+            }
+            PolicyErrorKind::InvalidLimit { limit } => {
+                write!(f, "the {limit} limit must be above zero")
+            }
+            PolicyErrorKind::KeepUnknownTags => {
+                f.write_str("unknown tags cannot be kept: name each tag to keep")
+            }
+            PolicyErrorKind::InvalidRel { token } => {
+                write!(f, "`{token}` is not a valid rel token")
+            }
+            PolicyErrorKind::File { message } => write!(f, "invalid policy file: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// Why [`Policy::try_clean`](crate::Policy::try_clean) rejected an input.
+///
+/// ```
+/// use safe_markup::{Limits, Policy};
+///
+/// let mut limits = Limits::default();
+/// limits.max_nodes = 10;
+/// let policy = Policy::ugc().to_builder().limits(limits).build().unwrap();
+/// let err = policy.try_clean(&"<i>x</i>".repeat(50)).unwrap_err();
+/// assert_eq!(err.to_string(), "input exceeds the node count limit (10)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleanError {
+    kind: CleanErrorKind,
+}
+
+/// The specific reason an input was rejected.
+///
+/// ```
+/// use safe_markup::{CleanErrorKind, Limit, Limits, Policy};
+///
+/// let mut limits = Limits::default();
+/// limits.max_depth = 3;
+/// let policy = Policy::ugc().to_builder().limits(limits).build().unwrap();
+/// let err = policy.try_clean("<div><div><div><div>deep").unwrap_err();
+/// assert_eq!(err.kind(), &CleanErrorKind::LimitExceeded { limit: Limit::Depth, max: 3 });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CleanErrorKind {
+    /// The input crossed one of the policy's [`Limits`](crate::Limits).
+    LimitExceeded {
+        /// Which limit.
+        limit: Limit,
+        /// Its configured value.
+        max: usize,
+    },
+}
+
+impl CleanError {
+    pub(crate) fn new(kind: CleanErrorKind) -> CleanError {
+        CleanError { kind }
+    }
+
+    /// What went wrong.
+    ///
+    /// ```
+    /// use safe_markup::{CleanErrorKind, Limits, Policy};
+    ///
+    /// let mut limits = Limits::default();
+    /// limits.max_input_bytes = 1;
+    /// let policy = Policy::ugc().to_builder().limits(limits).build().unwrap();
+    /// let err = policy.try_clean("ab").unwrap_err();
+    /// assert!(matches!(err.kind(), CleanErrorKind::LimitExceeded { max: 1, .. }));
+    /// ```
+    pub fn kind(&self) -> &CleanErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for CleanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            CleanErrorKind::LimitExceeded { limit, max } => {
+                write!(f, "input exceeds the {limit} limit ({max})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CleanError {}

@@ -1,0 +1,182 @@
+//! # safe-markup
+//!
+//! Turns untrusted HTML (diary entries, blog posts, comments) into safe,
+//! well-formed markup to embed in a page. The input is parsed the way a
+//! browser parses it (html5ever, as a fragment inside a `<div>`), every
+//! element is checked against an allowlist [`Policy`], and a serializer
+//! writes only what the policy allows.
+//!
+//! ```
+//! use safe_markup::Policy;
+//!
+//! let policy = Policy::ugc(); // build once, share across threads
+//! let html = policy.clean(r#"<p>Hello <a href="javascript:alert(1)" onclick="x()">there</a><script>evil()</script>"#);
+//! assert_eq!(html, "<p>Hello <a>there</a></p>");
+//! ```
+//!
+//! ## What the output guarantees
+//!
+//! For every input and every policy:
+//!
+//! - **Allowlist**: only kept elements and allowed attributes appear; every
+//!   URL attribute (`href`, `src`, each `srcset` candidate, `cite`, …) has
+//!   an allowed scheme as parsed by the WHATWG URL algorithm (the `url`
+//!   crate), or is relative where the policy allows that.
+//! - **Stable**: parsing the output again and serializing it gives the same
+//!   bytes, and `clean(clean(x)) == clean(x)`. Elements a browser would
+//!   move or close on re-parse (`<p>` inside `<p>`, text inside `<table>`)
+//!   are unwrapped or moved first, so what the browser builds is what was
+//!   checked.
+//! - **Contained**: every element is closed; nothing the output opens can
+//!   swallow the markup that follows it on the page.
+//! - **Reported**: [`Policy::clean_report`] lists every element, attribute,
+//!   URL and comment removed or changed, and the rule that did it.
+//!
+//! SVG and MathML are never kept: their elements are unwrapped (or dropped,
+//! for `script` and `style`), and their text is kept as escaped text.
+//! Elements whose content the parser reads raw (`script`, `style`,
+//! `textarea`, `title`, …) can never be kept; asking for it is a build
+//! error.
+//!
+//! ## Untrusted input
+//!
+//! Cleaning cannot fail and does not panic. Its cost is linear in the
+//! input, bounded by the policy's [`Limits`]:
+//!
+//! | limit | bounds | default |
+//! |---|---|---|
+//! | [`Limits::max_input_bytes`] | input size | 4 MiB |
+//! | [`Limits::max_depth`] | element nesting, parsed and written | 512 |
+//! | [`Limits::max_nodes`] | nodes in the parsed tree | 500 000 |
+//!
+//! html5ever itself has no limits, and its cost grows with the square of
+//! the nesting depth, so the limits are checked while parsing. Past a
+//! limit, [`Policy::clean`] shows the whole input as escaped text and the
+//! report names the limit ([`Report::limit_exceeded`]); callers that would
+//! rather reject the post use [`Policy::try_clean`]. Every walk over the
+//! tree is iterative, so no input can overflow the stack.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod dom;
+mod error;
+mod limits;
+mod parse;
+mod policy;
+mod report;
+mod sanitize;
+mod serialize;
+mod tags;
+mod url;
+
+pub use error::{CleanError, CleanErrorKind, PolicyError, PolicyErrorKind};
+pub use limits::{Limit, Limits};
+pub use policy::{Policy, PolicyBuilder, RelativeUrls, TagAction};
+pub use report::{Change, ChangeKind, Count, Report, Rule};
+
+/// The result of [`Policy::clean_report`]: the safe HTML and what was
+/// removed or changed to get it.
+///
+/// ```
+/// use safe_markup::Policy;
+///
+/// let cleaned = Policy::strict().clean_report("<div>hi</div>");
+/// assert_eq!(cleaned.html, "hi");
+/// assert_eq!(cleaned.report.changes()[0].name, "div");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Cleaned {
+    /// The safe HTML fragment.
+    pub html: String,
+    /// What was removed or changed.
+    pub report: Report,
+}
+
+impl Policy {
+    /// Cleans `input` into safe HTML.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert_eq!(Policy::ugc().clean("<b>bold<i>both</b>italic"), "<b>bold<i>both</i></b><i>italic</i>");
+    /// ```
+    pub fn clean(&self, input: &str) -> String {
+        self.clean_report(input).html
+    }
+
+    /// Cleans `input` and reports what was removed or changed. Past a
+    /// limit, the input is shown as escaped text and the report says which
+    /// limit.
+    ///
+    /// ```
+    /// use safe_markup::{Policy, Rule};
+    ///
+    /// let cleaned = Policy::ugc().clean_report(r#"<img src="data:image/png;base64,AA" alt=x>"#);
+    /// assert_eq!(cleaned.html, r#"<img alt="x">"#);
+    /// assert_eq!(cleaned.report.changes()[0].rule, Rule::UrlScheme);
+    /// ```
+    pub fn clean_report(&self, input: &str) -> Cleaned {
+        match self.try_clean(input) {
+            Ok(cleaned) => cleaned,
+            Err(err) => {
+                let mut report = Report::default();
+                let CleanErrorKind::LimitExceeded { limit, .. } = *err.kind();
+                report.push(ChangeKind::Input, "", Rule::LimitExceeded(limit));
+                Cleaned {
+                    html: as_text(input),
+                    report,
+                }
+            }
+        }
+    }
+
+    /// Cleans `input`, or returns an error if it crosses one of the
+    /// policy's [`Limits`], for callers that would rather reject the post.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::ugc();
+    /// assert!(policy.try_clean("<p>fine</p>").is_ok());
+    /// assert!(policy.try_clean(&"<div>".repeat(1000)).is_err());
+    /// ```
+    pub fn try_clean(&self, input: &str) -> Result<Cleaned, CleanError> {
+        let limit_error = |limit: Limit| {
+            CleanError::new(CleanErrorKind::LimitExceeded {
+                limit,
+                max: limit.max(&self.limits),
+            })
+        };
+        if self.text_only {
+            if input.len() > self.limits.max_input_bytes {
+                return Err(limit_error(Limit::InputBytes));
+            }
+            return Ok(Cleaned {
+                html: as_text(input),
+                report: Report::default(),
+            });
+        }
+        let mut dom = parse::parse_fragment(input, &self.limits).map_err(limit_error)?;
+        let root = dom.fragment_root();
+        let mut report = Report::default();
+        sanitize::sanitize(&mut dom, root, self, &mut report).map_err(limit_error)?;
+        let mut html = String::with_capacity(input.len());
+        serialize::serialize(&dom, root, &mut html);
+        Ok(Cleaned { html, report })
+    }
+}
+
+/// The input as escaped text, with newlines normalized the way the parser
+/// would (CRLF and CR become LF), so the result is stable.
+fn as_text(input: &str) -> String {
+    let normalized = if input.contains('\r') {
+        std::borrow::Cow::Owned(input.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(input)
+    };
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    serialize::escape_text(&normalized, &mut out);
+    out
+}

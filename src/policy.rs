@@ -1,0 +1,992 @@
+//! [`Policy`]: what to keep, built once, shared by every request.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use html5ever::{LocalName, QualName, ns};
+use serde::Deserialize;
+
+use crate::error::{PolicyError, PolicyErrorKind};
+use crate::limits::{Limit, Limits};
+use crate::tags;
+
+/// What the sanitizer does with one element.
+///
+/// ```
+/// use safe_markup::{Policy, TagAction};
+///
+/// let policy = Policy::ugc();
+/// assert_eq!(policy.tag_action("b"), TagAction::Keep);
+/// assert_eq!(policy.tag_action("script"), TagAction::Drop);
+/// assert_eq!(policy.tag_action("font"), TagAction::Unwrap);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TagAction {
+    /// Keep the element, with its allowed attributes.
+    Keep,
+    /// Remove the tag, keep its content.
+    Unwrap,
+    /// Remove the element and everything in it.
+    Drop,
+    /// Show the tag as text, as if the author had typed `&lt;tag&gt;`.
+    Escape,
+}
+
+/// What to do with a URL that has no scheme (`/path`, `page.html`,
+/// `//host/x`).
+///
+/// ```
+/// use safe_markup::{Policy, RelativeUrls};
+///
+/// let policy = Policy::strict()
+///     .to_builder()
+///     .relative_urls(RelativeUrls::Rewrite("https://example.org/diary/".into()))
+///     .build()
+///     .unwrap();
+/// assert_eq!(
+///     policy.clean(r#"<a href="entry/7">x</a>"#),
+///     r#"<a href="https://example.org/diary/entry/7" rel="nofollow ugc noopener noreferrer">x</a>"#
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum RelativeUrls {
+    /// Remove the attribute.
+    Deny,
+    /// Keep it as written; the browser resolves it against the page.
+    #[default]
+    Pass,
+    /// Resolve it against this absolute base URL and write the result.
+    Rewrite(String),
+}
+
+/// An immutable sanitizing policy. Build one at start-up and share it: it
+/// owns its data and is `Send + Sync`. Cleaning never fails and never
+/// panics, whatever the input.
+///
+/// ```
+/// use safe_markup::Policy;
+///
+/// let policy = Policy::ugc();
+/// assert_eq!(
+///     policy.clean(r#"<p onclick="steal()">Hi <script>x()</script><b>there</p>"#),
+///     "<p>Hi <b>there</b></p>"
+/// );
+/// ```
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub(crate) keep: HashMap<LocalName, HashSet<LocalName>>,
+    pub(crate) actions: HashMap<LocalName, TagAction>,
+    pub(crate) other: TagAction,
+    pub(crate) generic_attrs: HashSet<LocalName>,
+    pub(crate) schemes: HashSet<String>,
+    pub(crate) relative: Relative,
+    pub(crate) link_rel: Vec<String>,
+    pub(crate) comments: bool,
+    pub(crate) limits: Limits,
+    pub(crate) text_only: bool,
+    source: PolicyBuilder,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Relative {
+    Deny,
+    Pass,
+    Rewrite(url::Url),
+}
+
+/// Builds a [`Policy`]. Every setter takes owned or borrowed strings and
+/// copies them, so the builder has no lifetime. [`PolicyBuilder::build`]
+/// checks the whole configuration and is the only fallible step.
+///
+/// A new builder keeps nothing: no tags, no attributes, no URL schemes;
+/// unknown tags are unwrapped, `script`, `style` and other hidden or
+/// active content is dropped, comments are removed, relative URLs pass.
+///
+/// ```
+/// use safe_markup::Policy;
+///
+/// let policy = Policy::builder()
+///     .allow_tags(["p", "a", "b"])
+///     .allow_attrs("a", ["href", "title"])
+///     .url_schemes(["http", "https", "mailto"])
+///     .link_rel("nofollow ugc noopener")
+///     .build()?;
+/// assert_eq!(
+///     policy.clean(r#"<a href="javascript:alert(1)" title=t>x</a>"#),
+///     r#"<a title="t">x</a>"#
+/// );
+/// # Ok::<(), safe_markup::PolicyError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyBuilder {
+    actions: BTreeMap<String, TagAction>,
+    tag_attrs: BTreeMap<String, BTreeSet<String>>,
+    generic_attrs: BTreeSet<String>,
+    other: TagAction,
+    schemes: BTreeSet<String>,
+    relative: RelativeUrls,
+    link_rel: String,
+    comments: bool,
+    limits: Limits,
+    text_only: bool,
+}
+
+impl Default for PolicyBuilder {
+    fn default() -> PolicyBuilder {
+        let mut b = PolicyBuilder {
+            actions: BTreeMap::new(),
+            tag_attrs: BTreeMap::new(),
+            generic_attrs: BTreeSet::new(),
+            other: TagAction::Unwrap,
+            schemes: BTreeSet::new(),
+            relative: RelativeUrls::Pass,
+            link_rel: String::new(),
+            comments: false,
+            limits: Limits::default(),
+            text_only: false,
+        };
+        b = b.drop_tags(tags::DEFAULT_DROP.iter().copied());
+        b
+    }
+}
+
+fn lower(s: impl AsRef<str>) -> String {
+    s.as_ref().trim().to_ascii_lowercase()
+}
+
+impl PolicyBuilder {
+    fn set_action<I, S>(mut self, names: I, action: TagAction) -> PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for name in names {
+            self.actions.insert(lower(name), action);
+        }
+        self
+    }
+
+    /// Keeps these elements (with the attributes allowed for them).
+    /// Default: none.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::builder().allow_tags(["em"]).build().unwrap();
+    /// assert_eq!(policy.clean("<em>a</em><u>b</u>"), "<em>a</em>b");
+    /// ```
+    pub fn allow_tags<I, S>(self, tags: I) -> PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.set_action(tags, TagAction::Keep)
+    }
+
+    /// Removes these elements with everything inside them. Default:
+    /// `script`, `style`, `template`, `noscript`, `noembed`, `noframes`,
+    /// `iframe`, `title`, `object`, `embed`, `applet`, `frameset`, `head`.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::builder().drop_tags(["aside"]).build().unwrap();
+    /// assert_eq!(policy.clean("a<aside>ad</aside>b"), "ab");
+    /// ```
+    pub fn drop_tags<I, S>(self, tags: I) -> PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.set_action(tags, TagAction::Drop)
+    }
+
+    /// Shows these tags as text. Default: none.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::builder().escape_tags(["h1"]).build().unwrap();
+    /// assert_eq!(policy.clean("<h1>T</h1>"), "&lt;h1&gt;T&lt;/h1&gt;");
+    /// ```
+    pub fn escape_tags<I, S>(self, tags: I) -> PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.set_action(tags, TagAction::Escape)
+    }
+
+    /// Removes these tags but keeps their content, overriding an earlier
+    /// allow, drop or escape (useful on top of a preset).
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::ugc().to_builder().unwrap_tags(["img", "style"]).build().unwrap();
+    /// assert_eq!(policy.clean("<img src=a.png><style>p{}</style>"), "p{}");
+    /// ```
+    pub fn unwrap_tags<I, S>(self, tags: I) -> PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.set_action(tags, TagAction::Unwrap)
+    }
+
+    /// What happens to tags the policy does not name. Default:
+    /// [`TagAction::Unwrap`]. [`TagAction::Keep`] is a build error.
+    ///
+    /// ```
+    /// use safe_markup::{Policy, TagAction};
+    ///
+    /// let policy = Policy::builder().other_tags(TagAction::Escape).build().unwrap();
+    /// assert_eq!(policy.clean("x<y>z"), "x&lt;y&gt;z&lt;/y&gt;");
+    /// ```
+    pub fn other_tags(mut self, action: TagAction) -> PolicyBuilder {
+        self.other = action;
+        self
+    }
+
+    /// Allows these attributes on `tag` (when `tag` is kept). Default: none.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::builder()
+    ///     .allow_tags(["abbr"])
+    ///     .allow_attrs("abbr", ["title"])
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(policy.clean("<abbr title=t id=i>x</abbr>"), r#"<abbr title="t">x</abbr>"#);
+    /// ```
+    pub fn allow_attrs<I, S>(mut self, tag: impl AsRef<str>, attrs: I) -> PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.tag_attrs
+            .entry(lower(tag))
+            .or_default()
+            .extend(attrs.into_iter().map(lower));
+        self
+    }
+
+    /// Allows these attributes on every kept element. Default: none.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::builder()
+    ///     .allow_tags(["i"])
+    ///     .allow_generic_attrs(["lang"])
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(policy.clean("<i lang=la>sic</i>"), r#"<i lang="la">sic</i>"#);
+    /// ```
+    pub fn allow_generic_attrs<I, S>(mut self, attrs: I) -> PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.generic_attrs.extend(attrs.into_iter().map(lower));
+        self
+    }
+
+    /// The URL schemes allowed in URL attributes (`href`, `src`, each
+    /// `srcset` candidate, …), replacing the current set. Default: none.
+    /// `javascript`, `vbscript` and `livescript` are build errors.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::strict().to_builder().url_schemes(["https"]).build().unwrap();
+    /// assert_eq!(
+    ///     policy.clean(r#"<a href="http://x.test/">x</a>"#),
+    ///     "<a>x</a>"
+    /// );
+    /// ```
+    pub fn url_schemes<I, S>(mut self, schemes: I) -> PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.schemes = schemes.into_iter().map(lower).collect();
+        self
+    }
+
+    /// How URLs without a scheme are treated. Default:
+    /// [`RelativeUrls::Pass`].
+    ///
+    /// ```
+    /// use safe_markup::{Policy, RelativeUrls};
+    ///
+    /// let policy = Policy::ugc().to_builder().relative_urls(RelativeUrls::Deny).build().unwrap();
+    /// assert_eq!(policy.clean(r#"<img src="/a.png" alt=a>"#), r#"<img alt="a">"#);
+    /// ```
+    pub fn relative_urls(mut self, relative: RelativeUrls) -> PolicyBuilder {
+        self.relative = relative;
+        self
+    }
+
+    /// Space-separated `rel` tokens every kept link (`a` or `area` with an
+    /// `href`) carries. When `rel` is also an allowed attribute, the
+    /// author's tokens are kept and these are added. Default: none (the
+    /// empty string).
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::builder()
+    ///     .allow_tags(["a"])
+    ///     .allow_attrs("a", ["href", "rel"])
+    ///     .url_schemes(["https"])
+    ///     .link_rel("nofollow")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(
+    ///     policy.clean(r#"<a href="https://x.test/" rel="author">x</a>"#),
+    ///     r#"<a href="https://x.test/" rel="author nofollow">x</a>"#
+    /// );
+    /// ```
+    pub fn link_rel(mut self, rel: impl AsRef<str>) -> PolicyBuilder {
+        self.link_rel = rel.as_ref().to_owned();
+        self
+    }
+
+    /// Keeps comments (those that re-parse identically). Default: `false`,
+    /// comments are removed and reported.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::builder().comments(true).build().unwrap();
+    /// assert_eq!(policy.clean("a<!-- note -->b"), "a<!-- note -->b");
+    /// ```
+    pub fn comments(mut self, keep: bool) -> PolicyBuilder {
+        self.comments = keep;
+        self
+    }
+
+    /// Resource limits. Default: [`Limits::default`].
+    ///
+    /// ```
+    /// use safe_markup::{Limits, Policy};
+    ///
+    /// let mut limits = Limits::default();
+    /// limits.max_input_bytes = 10;
+    /// let policy = Policy::strict().to_builder().limits(limits).build().unwrap();
+    /// assert_eq!(policy.clean("<b>0123456789</b>"), "&lt;b&gt;0123456789&lt;/b&gt;");
+    /// ```
+    pub fn limits(mut self, limits: Limits) -> PolicyBuilder {
+        self.limits = limits;
+        self
+    }
+
+    fn text_only(mut self) -> PolicyBuilder {
+        self.text_only = true;
+        self
+    }
+
+    /// Checks the configuration and builds the policy.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert!(Policy::builder().allow_tags(["textarea"]).build().is_err());
+    /// assert!(Policy::builder().url_schemes(["javascript"]).build().is_err());
+    /// assert!(Policy::builder().allow_tags(["p"]).build().is_ok());
+    /// ```
+    pub fn build(&self) -> Result<Policy, PolicyError> {
+        let err = |kind| Err(PolicyError::new(kind));
+        let mut keep: HashMap<LocalName, HashSet<LocalName>> = HashMap::new();
+        let mut actions = HashMap::new();
+        for (name, action) in &self.actions {
+            check_tag_name(name)?;
+            let atom = LocalName::from(name.as_str());
+            if *action == TagAction::Keep {
+                if tags::is_raw_text(&atom) {
+                    return err(PolicyErrorKind::RawTextTag { tag: name.clone() });
+                }
+                if let Some(reason) = tags::unkeepable_reason(&atom) {
+                    return err(PolicyErrorKind::UnsupportedTag {
+                        tag: name.clone(),
+                        reason,
+                    });
+                }
+                keep.insert(atom.clone(), HashSet::new());
+            }
+            actions.insert(atom, *action);
+        }
+        for (tag, attrs) in &self.tag_attrs {
+            check_tag_name(tag)?;
+            for attr in attrs {
+                check_attr_name(attr)?;
+            }
+            if let Some(set) = keep.get_mut(&LocalName::from(tag.as_str())) {
+                set.extend(attrs.iter().map(|a| LocalName::from(a.as_str())));
+            }
+        }
+        let mut generic_attrs = HashSet::new();
+        for attr in &self.generic_attrs {
+            check_attr_name(attr)?;
+            generic_attrs.insert(LocalName::from(attr.as_str()));
+        }
+        if self.other == TagAction::Keep {
+            return err(PolicyErrorKind::KeepUnknownTags);
+        }
+        for scheme in &self.schemes {
+            check_scheme(scheme)?;
+        }
+        let relative = match &self.relative {
+            RelativeUrls::Deny => Relative::Deny,
+            RelativeUrls::Pass => Relative::Pass,
+            RelativeUrls::Rewrite(base) => match url::Url::parse(base) {
+                Ok(u) if !u.cannot_be_a_base() && self.schemes.contains(u.scheme()) => {
+                    Relative::Rewrite(u)
+                }
+                _ => return err(PolicyErrorKind::InvalidBaseUrl { base: base.clone() }),
+            },
+        };
+        let mut link_rel: Vec<String> = Vec::new();
+        for token in self.link_rel.split_ascii_whitespace() {
+            if token
+                .chars()
+                .any(|c| c.is_control() || c == '"' || c == '<' || c == '>')
+            {
+                return err(PolicyErrorKind::InvalidRel {
+                    token: token.to_owned(),
+                });
+            }
+            let token = token.to_ascii_lowercase();
+            if !link_rel.contains(&token) {
+                link_rel.push(token);
+            }
+        }
+        for limit in [Limit::InputBytes, Limit::Depth, Limit::Nodes] {
+            if limit.max(&self.limits) == 0 {
+                return err(PolicyErrorKind::InvalidLimit { limit });
+            }
+        }
+        Ok(Policy {
+            keep,
+            actions,
+            other: self.other,
+            generic_attrs,
+            schemes: self.schemes.iter().cloned().collect(),
+            relative,
+            link_rel,
+            comments: self.comments,
+            limits: self.limits,
+            text_only: self.text_only,
+            source: self.clone(),
+        })
+    }
+}
+
+fn check_tag_name(name: &str) -> Result<(), PolicyError> {
+    let mut chars = name.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(PolicyError::new(PolicyErrorKind::InvalidName {
+            name: name.to_owned(),
+        }))
+    }
+}
+
+fn check_attr_name(name: &str) -> Result<(), PolicyError> {
+    let mut chars = name.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | ':')
+        });
+    if !ok {
+        return Err(PolicyError::new(PolicyErrorKind::InvalidName {
+            name: name.to_owned(),
+        }));
+    }
+    let reason = if name.starts_with("on") {
+        "event handler attributes run script"
+    } else if name == "style" {
+        "inline CSS is not checked yet"
+    } else if name == "srcdoc" {
+        "it holds a whole HTML document"
+    } else if name == "is" {
+        "it upgrades elements to custom elements that may run code"
+    } else {
+        return Ok(());
+    };
+    Err(PolicyError::new(PolicyErrorKind::UnsafeAttribute {
+        attr: name.to_owned(),
+        reason,
+    }))
+}
+
+fn check_scheme(scheme: &str) -> Result<(), PolicyError> {
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
+    if valid && !matches!(scheme, "javascript" | "vbscript" | "livescript") {
+        Ok(())
+    } else {
+        Err(PolicyError::new(PolicyErrorKind::UnsafeScheme {
+            scheme: scheme.to_owned(),
+        }))
+    }
+}
+
+/// The schema of a policy file; every field is optional and applies on top
+/// of `preset` (or of an empty builder).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    preset: Option<String>,
+    tags: Option<Vec<String>>,
+    drop_tags: Option<Vec<String>>,
+    escape_tags: Option<Vec<String>>,
+    unwrap_tags: Option<Vec<String>>,
+    other_tags: Option<TagAction>,
+    generic_attributes: Option<Vec<String>>,
+    attributes: Option<BTreeMap<String, Vec<String>>>,
+    url_schemes: Option<Vec<String>>,
+    relative_urls: Option<String>,
+    relative_base: Option<String>,
+    link_rel: Option<String>,
+    comments: Option<bool>,
+    limits: Option<LimitsFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    max_input_bytes: Option<usize>,
+    max_depth: Option<usize>,
+    max_nodes: Option<usize>,
+}
+
+fn file_error(message: impl Into<String>) -> PolicyError {
+    PolicyError::new(PolicyErrorKind::File {
+        message: message.into(),
+    })
+}
+
+impl Policy {
+    /// An empty builder: keeps nothing until told.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::builder().build().unwrap();
+    /// assert_eq!(policy.clean("<b>bold</b> <script>x</script>"), "bold ");
+    /// ```
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    /// A builder holding this policy's settings, to derive a variant.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let no_images = Policy::ugc().to_builder().unwrap_tags(["img"]).build().unwrap();
+    /// assert_eq!(no_images.clean("<img src=x.png alt=x>"), "");
+    /// ```
+    pub fn to_builder(&self) -> PolicyBuilder {
+        self.source.clone()
+    }
+
+    /// The same allowlist as ammonia's default (tags, attributes, URL
+    /// schemes, `rel="noopener noreferrer"` on links), so the two can be
+    /// compared like for like: general user-generated content.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert_eq!(
+    ///     Policy::ugc().clean(r#"<table><tr><td>1</td></tr></table>"#),
+    ///     "<table><tbody><tr><td>1</td></tr></tbody></table>"
+    /// );
+    /// ```
+    pub fn ugc() -> Policy {
+        let builder = Policy::builder()
+            .allow_tags([
+                "a",
+                "abbr",
+                "acronym",
+                "area",
+                "article",
+                "aside",
+                "b",
+                "bdi",
+                "bdo",
+                "blockquote",
+                "br",
+                "caption",
+                "center",
+                "cite",
+                "code",
+                "col",
+                "colgroup",
+                "data",
+                "dd",
+                "del",
+                "details",
+                "dfn",
+                "div",
+                "dl",
+                "dt",
+                "em",
+                "figcaption",
+                "figure",
+                "footer",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "header",
+                "hgroup",
+                "hr",
+                "i",
+                "img",
+                "ins",
+                "kbd",
+                "li",
+                "map",
+                "mark",
+                "nav",
+                "ol",
+                "p",
+                "pre",
+                "q",
+                "rp",
+                "rt",
+                "rtc",
+                "ruby",
+                "s",
+                "samp",
+                "small",
+                "span",
+                "strike",
+                "strong",
+                "sub",
+                "summary",
+                "sup",
+                "table",
+                "tbody",
+                "td",
+                "th",
+                "thead",
+                "time",
+                "tr",
+                "tt",
+                "u",
+                "ul",
+                "var",
+                "wbr",
+            ])
+            .allow_generic_attrs(["lang", "title"])
+            .allow_attrs("a", ["href", "hreflang"])
+            .allow_attrs("bdo", ["dir"])
+            .allow_attrs("blockquote", ["cite"])
+            .allow_attrs("col", ["align", "char", "charoff", "span"])
+            .allow_attrs("colgroup", ["align", "char", "charoff", "span"])
+            .allow_attrs("del", ["cite", "datetime"])
+            .allow_attrs("hr", ["align", "size", "width"])
+            .allow_attrs("img", ["align", "alt", "height", "src", "width"])
+            .allow_attrs("ins", ["cite", "datetime"])
+            .allow_attrs("ol", ["start"])
+            .allow_attrs("q", ["cite"])
+            .allow_attrs("table", ["align", "char", "charoff", "summary"])
+            .allow_attrs("tbody", ["align", "char", "charoff"])
+            .allow_attrs(
+                "td",
+                ["align", "char", "charoff", "colspan", "headers", "rowspan"],
+            )
+            .allow_attrs("tfoot", ["align", "char", "charoff"])
+            .allow_attrs(
+                "th",
+                [
+                    "align", "char", "charoff", "colspan", "headers", "rowspan", "scope",
+                ],
+            )
+            .allow_attrs("thead", ["align", "char", "charoff"])
+            .allow_attrs("tr", ["align", "char", "charoff"])
+            .url_schemes([
+                "bitcoin",
+                "ftp",
+                "ftps",
+                "geo",
+                "http",
+                "https",
+                "im",
+                "irc",
+                "ircs",
+                "magnet",
+                "mailto",
+                "mms",
+                "mx",
+                "news",
+                "nntp",
+                "openpgp4fpr",
+                "sip",
+                "sms",
+                "smsto",
+                "ssh",
+                "tel",
+                "url",
+                "webcal",
+                "wtai",
+                "xmpp",
+            ])
+            .link_rel("noopener noreferrer");
+        builder.build().unwrap_or_else(|_| Policy::fallback())
+    }
+
+    /// Inline formatting and links only, for comments and short replies:
+    /// `a abbr b br cite code del dfn em i ins kbd mark q s samp small span
+    /// strong sub sup u var`; links are http, https or mailto and get
+    /// `rel="nofollow ugc noopener noreferrer"`.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert_eq!(Policy::strict().clean("<h1>Big <i>news</i></h1>"), "Big <i>news</i>");
+    /// ```
+    pub fn strict() -> Policy {
+        Policy::builder()
+            .allow_tags([
+                "a", "abbr", "b", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd",
+                "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "u", "var",
+            ])
+            .allow_attrs("a", ["href", "title"])
+            .allow_attrs("abbr", ["title"])
+            .allow_attrs("dfn", ["title"])
+            .url_schemes(["http", "https", "mailto"])
+            .link_rel("nofollow ugc noopener noreferrer")
+            .build()
+            .unwrap_or_else(|_| Policy::fallback())
+    }
+
+    /// No markup at all: the input is shown exactly as typed, as text.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert_eq!(Policy::text().clean("a <b>c</b> & d"), "a &lt;b&gt;c&lt;/b&gt; &amp; d");
+    /// ```
+    pub fn text() -> Policy {
+        Policy::fallback()
+    }
+
+    /// The text policy; presets fall back to it if their own definition
+    /// were ever rejected, so a preset can never panic.
+    fn fallback() -> Policy {
+        let source = PolicyBuilder::default().text_only();
+        Policy {
+            keep: HashMap::new(),
+            actions: HashMap::new(),
+            other: TagAction::Escape,
+            generic_attrs: HashSet::new(),
+            schemes: HashSet::new(),
+            relative: Relative::Deny,
+            link_rel: Vec::new(),
+            comments: false,
+            limits: Limits::default(),
+            text_only: true,
+            source,
+        }
+    }
+
+    /// A preset by name: `ugc`, `strict` or `text`.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert!(Policy::preset("ugc").is_some());
+    /// assert!(Policy::preset("nope").is_none());
+    /// ```
+    pub fn preset(name: &str) -> Option<Policy> {
+        match name {
+            "ugc" => Some(Policy::ugc()),
+            "strict" => Some(Policy::strict()),
+            "text" => Some(Policy::text()),
+            _ => None,
+        }
+    }
+
+    /// Reads a policy file. Every key is optional; `preset` names the
+    /// starting point (default: an empty builder).
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::from_toml(r#"
+    ///     preset = "strict"
+    ///     tags = ["p", "blockquote"]
+    ///     url_schemes = ["https"]
+    ///     link_rel = "nofollow"
+    ///     [attributes]
+    ///     blockquote = ["cite"]
+    ///     [limits]
+    ///     max_depth = 100
+    /// "#)?;
+    /// assert_eq!(policy.clean("<blockquote cite='https://x.test/'>q</blockquote>"),
+    ///            r#"<blockquote cite="https://x.test/">q</blockquote>"#);
+    /// # Ok::<(), safe_markup::PolicyError>(())
+    /// ```
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let file: PolicyFile = toml::from_str(text).map_err(|e| file_error(e.to_string()))?;
+        let mut b = match file.preset.as_deref() {
+            None => Policy::builder(),
+            Some("text") => return Ok(Policy::text()),
+            Some(name) => match Policy::preset(name) {
+                Some(p) => p.to_builder(),
+                None => return Err(file_error(format!("unknown preset `{name}`"))),
+            },
+        };
+        if let Some(v) = file.tags {
+            b = b.allow_tags(v);
+        }
+        if let Some(v) = file.drop_tags {
+            b = b.drop_tags(v);
+        }
+        if let Some(v) = file.escape_tags {
+            b = b.escape_tags(v);
+        }
+        if let Some(v) = file.unwrap_tags {
+            b = b.unwrap_tags(v);
+        }
+        if let Some(v) = file.other_tags {
+            b = b.other_tags(v);
+        }
+        if let Some(v) = file.generic_attributes {
+            b = b.allow_generic_attrs(v);
+        }
+        for (tag, attrs) in file.attributes.unwrap_or_default() {
+            b = b.allow_attrs(tag, attrs);
+        }
+        if let Some(v) = file.url_schemes {
+            b = b.url_schemes(v);
+        }
+        match (file.relative_urls.as_deref(), file.relative_base) {
+            (None | Some("rewrite"), Some(base)) => {
+                b = b.relative_urls(RelativeUrls::Rewrite(base))
+            }
+            (Some("pass"), None) => b = b.relative_urls(RelativeUrls::Pass),
+            (Some("deny"), None) => b = b.relative_urls(RelativeUrls::Deny),
+            (None, None) => {}
+            (Some("rewrite"), None) => {
+                return Err(file_error(
+                    "relative_urls = \"rewrite\" needs relative_base",
+                ));
+            }
+            (Some(other), _) => {
+                return Err(file_error(format!(
+                    "relative_urls must be \"pass\", \"deny\" or \"rewrite\" (with relative_base), not `{other}`"
+                )));
+            }
+        }
+        if let Some(v) = file.link_rel {
+            b = b.link_rel(v);
+        }
+        if let Some(v) = file.comments {
+            b = b.comments(v);
+        }
+        if let Some(l) = file.limits {
+            let mut limits = b.limits;
+            limits.max_input_bytes = l.max_input_bytes.unwrap_or(limits.max_input_bytes);
+            limits.max_depth = l.max_depth.unwrap_or(limits.max_depth);
+            limits.max_nodes = l.max_nodes.unwrap_or(limits.max_nodes);
+            b = b.limits(limits);
+        }
+        b.build()
+    }
+
+    /// What this policy does with an HTML element of this name.
+    ///
+    /// ```
+    /// use safe_markup::{Policy, TagAction};
+    ///
+    /// assert_eq!(Policy::strict().tag_action("DIV"), TagAction::Unwrap);
+    /// assert_eq!(Policy::text().tag_action("b"), TagAction::Escape);
+    /// ```
+    pub fn tag_action(&self, name: &str) -> TagAction {
+        self.action_for(&LocalName::from(name.to_ascii_lowercase()))
+    }
+
+    /// Whether `attr` may stay on a kept `tag` (URL attributes are also
+    /// checked for their scheme).
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert!(Policy::ugc().allows_attr("a", "href"));
+    /// assert!(Policy::ugc().allows_attr("p", "title"));
+    /// assert!(!Policy::ugc().allows_attr("p", "style"));
+    /// ```
+    pub fn allows_attr(&self, tag: &str, attr: &str) -> bool {
+        let tag = LocalName::from(tag.to_ascii_lowercase());
+        let attr = LocalName::from(attr.to_ascii_lowercase());
+        self.keep.contains_key(&tag) && self.attr_allowed(&tag, &attr)
+    }
+
+    /// Whether URLs with this scheme are kept.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert!(Policy::ugc().allows_scheme("HTTPS"));
+    /// assert!(!Policy::ugc().allows_scheme("javascript"));
+    /// ```
+    pub fn allows_scheme(&self, scheme: &str) -> bool {
+        self.schemes.contains(&scheme.to_ascii_lowercase())
+    }
+
+    /// The policy's limits.
+    ///
+    /// ```
+    /// use safe_markup::{Limits, Policy};
+    ///
+    /// assert_eq!(Policy::ugc().limits(), &Limits::default());
+    /// ```
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub(crate) fn action_for(&self, local: &LocalName) -> TagAction {
+        if self.text_only {
+            return TagAction::Escape;
+        }
+        self.actions.get(local).copied().unwrap_or(self.other)
+    }
+
+    /// The action for a parsed element. Only HTML-namespace elements are
+    /// ever kept; SVG and MathML elements are dropped when their name says
+    /// drop (`<svg><script>`, `<math><style>`) and unwrapped otherwise, so
+    /// their text survives as escaped HTML text.
+    pub(crate) fn action_for_element(&self, name: &QualName) -> TagAction {
+        let action = self.action_for(&name.local);
+        if name.ns == ns!(html) {
+            action
+        } else if action == TagAction::Drop {
+            TagAction::Drop
+        } else {
+            TagAction::Unwrap
+        }
+    }
+
+    pub(crate) fn attr_allowed(&self, tag: &LocalName, attr: &LocalName) -> bool {
+        self.generic_attrs.contains(attr)
+            || self.keep.get(tag).is_some_and(|set| set.contains(attr))
+    }
+
+    pub(crate) fn is_kept(&self, tag: &LocalName) -> bool {
+        self.keep.contains_key(tag)
+    }
+}

@@ -1,0 +1,247 @@
+//! [`Report`]: what cleaning removed or changed, and why.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::limits::Limit;
+
+/// What kind of thing a [`Change`] is about.
+///
+/// ```
+/// use safe_markup::{ChangeKind, Policy};
+///
+/// let report = Policy::ugc().clean_report("<!-- hi -->").report;
+/// assert_eq!(report.changes()[0].kind, ChangeKind::Comment);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// An element (its tag, and with [`Rule::Dropped`] its content).
+    Element,
+    /// An attribute.
+    Attribute,
+    /// A URL inside an attribute.
+    Url,
+    /// A comment.
+    Comment,
+    /// Text moved to keep the output stable.
+    Text,
+    /// The whole input.
+    Input,
+}
+
+/// The rule behind a [`Change`].
+///
+/// ```
+/// use safe_markup::{Policy, Rule};
+///
+/// let report = Policy::ugc().clean_report(r#"<a href="javascript:x()">x</a>"#).report;
+/// assert_eq!(report.changes()[0].rule, Rule::UrlScheme);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Rule {
+    /// The tag is not allowed; its content was kept.
+    Unwrapped,
+    /// The element is dropped with its content (`script`, `style`, …).
+    Dropped,
+    /// The tag was shown as text.
+    Escaped,
+    /// An SVG or MathML element; foreign content is never kept.
+    Foreign,
+    /// An allowed tag in a place where a browser would parse it
+    /// differently (`<p>` inside `<p>`, `<a>` inside `<a>`, a `<td>`
+    /// outside a row); unwrapped so the output re-parses the same.
+    Misnested,
+    /// Content that a browser would move out of a table
+    /// (foster-parenting); moved to just before the table.
+    Fostered,
+    /// The attribute is not allowed on this element.
+    AttributeNotAllowed,
+    /// The URL's scheme is not allowed (`javascript:`, `data:`, …).
+    UrlScheme,
+    /// The URL is relative and the policy denies relative URLs.
+    UrlRelative,
+    /// The URL does not parse.
+    UrlInvalid,
+    /// A relative URL was resolved against the policy's base.
+    UrlRewritten,
+    /// Comments are removed by the policy.
+    Comment,
+    /// A comment that would not re-parse the same (`--`, `<!`).
+    UnsafeComment,
+    /// A limit was crossed; the whole input was shown as text.
+    LimitExceeded(Limit),
+}
+
+/// One thing cleaning removed or changed.
+///
+/// ```
+/// use safe_markup::{ChangeKind, Policy, Rule};
+///
+/// let report = Policy::ugc().clean_report("<p style='x'>t</p>").report;
+/// let change = &report.changes()[0];
+/// assert_eq!((change.kind, change.name.as_str(), change.rule),
+///            (ChangeKind::Attribute, "style", Rule::AttributeNotAllowed));
+/// assert_eq!(change.element.as_deref(), Some("p"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Change {
+    /// What was changed.
+    pub kind: ChangeKind,
+    /// The tag or attribute name (empty for comments and text).
+    pub name: String,
+    /// Why.
+    pub rule: Rule,
+    /// For attributes and URLs, the element they were on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    /// For URLs, the URL refused or rewritten.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Everything one clean removed or changed, in document order.
+///
+/// ```
+/// use safe_markup::Policy;
+///
+/// let cleaned = Policy::ugc().clean_report("<b onclick=x>a</b><script>b</script>");
+/// assert_eq!(cleaned.html, "<b>a</b>");
+/// assert_eq!(cleaned.report.len(), 2);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    changes: Vec<Change>,
+}
+
+/// How often one (kind, name, rule) occurred; see [`Report::counts`].
+///
+/// ```
+/// use safe_markup::Policy;
+///
+/// let report = Policy::ugc().clean_report("<font>a</font><font>b</font>").report;
+/// assert_eq!(report.counts()[0].count, 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Count {
+    /// What was changed.
+    pub kind: ChangeKind,
+    /// The tag or attribute name.
+    pub name: String,
+    /// Why.
+    pub rule: Rule,
+    /// How many times.
+    pub count: usize,
+}
+
+impl Report {
+    /// Every change, in document order.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let report = Policy::ugc().clean_report("<u>fine</u>").report;
+    /// assert!(report.changes().is_empty());
+    /// ```
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// Number of changes.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert_eq!(Policy::ugc().clean_report("<x-a>1</x-a>").report.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// Whether nothing was removed or changed.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert!(Policy::ugc().clean_report("plain").report.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The changes grouped by kind, name and rule, with counts, sorted.
+    ///
+    /// ```
+    /// use safe_markup::{Policy, Rule};
+    ///
+    /// let report = Policy::ugc().clean_report("<i onclick=a onclick2=b>x</i><script></script>").report;
+    /// let counts = report.counts();
+    /// assert_eq!(counts.len(), 3);
+    /// assert!(counts.iter().any(|c| c.name == "script" && c.rule == Rule::Dropped));
+    /// ```
+    pub fn counts(&self) -> Vec<Count> {
+        let mut map: BTreeMap<(ChangeKind, &str, Rule), usize> = BTreeMap::new();
+        for c in &self.changes {
+            *map.entry((c.kind, c.name.as_str(), c.rule)).or_default() += 1;
+        }
+        map.into_iter()
+            .map(|((kind, name, rule), count)| Count {
+                kind,
+                name: name.to_owned(),
+                rule,
+                count,
+            })
+            .collect()
+    }
+
+    /// The limit that made the input fall back to plain text, if any.
+    ///
+    /// ```
+    /// use safe_markup::{Limit, Limits, Policy};
+    ///
+    /// let mut limits = Limits::default();
+    /// limits.max_depth = 2;
+    /// let policy = Policy::ugc().to_builder().limits(limits).build().unwrap();
+    /// let report = policy.clean_report("<b><i><u>x</u></i></b>").report;
+    /// assert_eq!(report.limit_exceeded(), Some(Limit::Depth));
+    /// ```
+    pub fn limit_exceeded(&self) -> Option<Limit> {
+        self.changes.iter().find_map(|c| match c.rule {
+            Rule::LimitExceeded(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn push(&mut self, kind: ChangeKind, name: &str, rule: Rule) {
+        self.changes.push(Change {
+            kind,
+            name: name.to_owned(),
+            rule,
+            element: None,
+            url: None,
+        });
+    }
+
+    pub(crate) fn push_attr(
+        &mut self,
+        kind: ChangeKind,
+        name: &str,
+        rule: Rule,
+        element: &str,
+        url: Option<String>,
+    ) {
+        self.changes.push(Change {
+            kind,
+            name: name.to_owned(),
+            rule,
+            element: Some(element.to_owned()),
+            url,
+        });
+    }
+}

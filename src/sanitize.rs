@@ -1,0 +1,445 @@
+//! The allowlist pass: one iterative walk over the parsed tree that keeps,
+//! unwraps, drops or escapes each element, filters attributes and URLs, and
+//! moves or unwraps whatever a browser would parse differently from the
+//! tree we are about to write (so the output re-parses to itself).
+
+use std::borrow::Cow;
+
+use html5ever::tendril::StrTendril;
+use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+
+use crate::dom::{Dom, NodeData, NodeId};
+use crate::limits::Limit;
+use crate::policy::{Policy, TagAction};
+use crate::report::{ChangeKind, Report, Rule};
+use crate::tags;
+use crate::url::{self, UrlKind};
+
+/// Parser state that the kept ancestors of a node imply, as bits: whether
+/// a `p` is open in button scope, an `a` is open since the last marker, and
+/// so on. A kept element that the parser would close or move given this
+/// state is unwrapped instead.
+#[derive(Clone, Copy, Default)]
+struct Ctx {
+    bits: u16,
+    depth: u32,
+    table: Option<NodeId>,
+}
+
+const P_IN_BUTTON_SCOPE: u16 = 1 << 0;
+const A_OPEN: u16 = 1 << 1;
+const LI_OPEN: u16 = 1 << 2;
+const DD_DT_OPEN: u16 = 1 << 3;
+const RUBY_IN_SCOPE: u16 = 1 << 4;
+const NOBR_IN_SCOPE: u16 = 1 << 5;
+const BUTTON_IN_SCOPE: u16 = 1 << 6;
+const FORM_OPEN: u16 = 1 << 7;
+
+fn child_ctx(parent: Ctx, name: &LocalName, id: NodeId) -> Ctx {
+    let mut bits = parent.bits;
+    if tags::is_scope_boundary(name) {
+        bits &= !(P_IN_BUTTON_SCOPE | RUBY_IN_SCOPE | NOBR_IN_SCOPE | BUTTON_IN_SCOPE);
+    }
+    if *name == local_name!("button") {
+        bits &= !P_IN_BUTTON_SCOPE;
+    }
+    if tags::is_formatting_marker(name) {
+        bits &= !A_OPEN;
+    }
+    if tags::is_special(name)
+        && !matches!(
+            *name,
+            local_name!("address") | local_name!("div") | local_name!("p")
+        )
+    {
+        bits &= !(LI_OPEN | DD_DT_OPEN);
+    }
+    bits |= match *name {
+        local_name!("p") => P_IN_BUTTON_SCOPE,
+        local_name!("a") => A_OPEN,
+        local_name!("li") => LI_OPEN,
+        local_name!("dd") | local_name!("dt") => DD_DT_OPEN,
+        local_name!("ruby") => RUBY_IN_SCOPE,
+        local_name!("nobr") => NOBR_IN_SCOPE,
+        local_name!("button") => BUTTON_IN_SCOPE,
+        local_name!("form") => FORM_OPEN,
+        _ => 0,
+    };
+    Ctx {
+        bits,
+        depth: parent.depth.saturating_add(1),
+        table: if *name == local_name!("table") {
+            Some(id)
+        } else {
+            parent.table
+        },
+    }
+}
+
+/// Whether the parser, meeting this start tag with `parent` as the current
+/// node, would first close something (so the element would not end up
+/// where it is now).
+fn misnested(parent: Ctx, parent_name: &LocalName, name: &LocalName) -> bool {
+    let bits = parent.bits;
+    let has = |flag: u16| bits & flag != 0;
+    (tags::closes_p(name) && has(P_IN_BUTTON_SCOPE))
+        || (*name == local_name!("a") && has(A_OPEN))
+        || (*name == local_name!("li") && has(LI_OPEN))
+        || (matches!(*name, local_name!("dd") | local_name!("dt")) && has(DD_DT_OPEN))
+        || (tags::is_heading(name) && tags::is_heading(parent_name))
+        || (matches!(*name, local_name!("rb") | local_name!("rtc"))
+            && has(RUBY_IN_SCOPE)
+            && tags::has_implied_end(parent_name))
+        || (matches!(*name, local_name!("rt") | local_name!("rp"))
+            && has(RUBY_IN_SCOPE)
+            && tags::has_implied_end(parent_name)
+            && *parent_name != local_name!("rtc"))
+        || (*name == local_name!("nobr") && has(NOBR_IN_SCOPE))
+        || (*name == local_name!("button") && has(BUTTON_IN_SCOPE))
+        || (*name == local_name!("form") && has(FORM_OPEN))
+}
+
+fn is_ascii_whitespace(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'))
+}
+
+/// A comment that re-parses to the same comment and cannot be read as a
+/// downlevel-revealed conditional comment.
+fn comment_is_safe(text: &str) -> bool {
+    !(text.contains("--")
+        || text.contains("<!")
+        || text.starts_with('>')
+        || text.starts_with('-')
+        || text.ends_with('-')
+        || text.starts_with('['))
+}
+
+struct Sanitizer<'a> {
+    dom: &'a mut Dom,
+    policy: &'a Policy,
+    report: &'a mut Report,
+    ctx: Vec<Ctx>,
+    stack: Vec<NodeId>,
+    /// Nodes from here on were created by the sanitizer (wrappers, text).
+    first_new: usize,
+}
+
+/// Sanitizes the children of `root` in place.
+pub(crate) fn sanitize(
+    dom: &mut Dom,
+    root: NodeId,
+    policy: &Policy,
+    report: &mut Report,
+) -> Result<(), Limit> {
+    let first_new = dom.len();
+    let mut s = Sanitizer {
+        ctx: vec![Ctx::default(); dom.len()],
+        stack: Vec::new(),
+        first_new,
+        dom,
+        policy,
+        report,
+    };
+    s.push_children(root);
+    while let Some(id) = s.stack.pop() {
+        let Some(parent) = s.dom.parent(id) else {
+            continue;
+        };
+        match &s.dom.node(id).data {
+            NodeData::Text(text) => {
+                if s.in_table_context(parent) && !is_ascii_whitespace(text) {
+                    s.report.push(ChangeKind::Text, "", Rule::Fostered);
+                    s.foster(id, parent);
+                }
+            }
+            NodeData::Comment(text) => {
+                if !s.policy.comments {
+                    s.report.push(ChangeKind::Comment, "", Rule::Comment);
+                    s.dom.detach(id);
+                } else if !comment_is_safe(text) {
+                    s.report.push(ChangeKind::Comment, "", Rule::UnsafeComment);
+                    s.dom.detach(id);
+                }
+            }
+            NodeData::Root => s.dom.detach(id),
+            NodeData::Element(_) => s.element(id, parent)?,
+        }
+    }
+    Ok(())
+}
+
+impl Sanitizer<'_> {
+    fn ctx(&self, id: NodeId) -> Ctx {
+        self.ctx.get(id.index()).copied().unwrap_or_default()
+    }
+
+    fn set_ctx(&mut self, id: NodeId, ctx: Ctx) {
+        if self.ctx.len() <= id.index() {
+            self.ctx.resize(id.index() + 1, Ctx::default());
+        }
+        self.ctx[id.index()] = ctx;
+    }
+
+    fn push_children(&mut self, id: NodeId) {
+        let start = self.stack.len();
+        let mut next = self.dom.first_child(id);
+        while let Some(c) = next {
+            self.stack.push(c);
+            next = self.dom.next_sibling(c);
+        }
+        self.stack[start..].reverse();
+    }
+
+    fn local_name(&self, id: NodeId) -> Option<LocalName> {
+        self.dom.element(id).map(|e| e.name.local.clone())
+    }
+
+    fn in_table_context(&self, parent: NodeId) -> bool {
+        self.dom
+            .element(parent)
+            .is_some_and(|e| tags::is_table_context(&e.name.local))
+    }
+
+    /// Moves `id` to just before the table its parent belongs to, where the
+    /// parser's foster-parenting would put it on the next parse.
+    fn foster(&mut self, id: NodeId, parent: NodeId) -> NodeId {
+        let table = self.ctx(parent).table.or_else(|| {
+            let mut cur = Some(parent);
+            while let Some(c) = cur {
+                if self
+                    .dom
+                    .element(c)
+                    .is_some_and(|e| e.name.local == local_name!("table"))
+                {
+                    return Some(c);
+                }
+                cur = self.dom.parent(c);
+            }
+            None
+        });
+        match table {
+            Some(t) => {
+                self.dom.insert_before(t, id);
+                self.dom.parent(t).unwrap_or(parent)
+            }
+            None => parent,
+        }
+    }
+
+    fn element(&mut self, id: NodeId, mut parent: NodeId) -> Result<(), Limit> {
+        let Some(elem) = self.dom.element(id) else {
+            return Ok(());
+        };
+        let name = elem.name.clone();
+        let local = name.local.clone();
+        let foreign = name.ns != ns!(html);
+        let mut action = if local == local_name!("template") {
+            // Template contents live outside the tree; never emitted.
+            TagAction::Drop
+        } else {
+            self.policy.action_for_element(&name)
+        };
+        let mut rule = match action {
+            TagAction::Drop => Rule::Dropped,
+            TagAction::Escape => Rule::Escaped,
+            _ if foreign => Rule::Foreign,
+            _ => Rule::Unwrapped,
+        };
+
+        if action == TagAction::Keep {
+            let parent_name = self.local_name(parent).unwrap_or(local_name!(""));
+            if tags::is_table_context(&parent_name)
+                && !tags::valid_in_table_context(&parent_name, &local)
+            {
+                if let Some(wrapper) = tags::implied_wrapper(&parent_name, &local)
+                    && self.policy.is_kept(&wrapper)
+                {
+                    self.wrap(id, wrapper);
+                    return Ok(());
+                }
+                self.report
+                    .push(ChangeKind::Element, &local, Rule::Fostered);
+                parent = self.foster(id, parent);
+            }
+            let parent_name = self.local_name(parent).unwrap_or(local_name!(""));
+            let parent_ctx = self.ctx(parent);
+            let wrong_parent =
+                tags::required_parents(&local).is_some_and(|req| !req.contains(&parent_name));
+            if wrong_parent || misnested(parent_ctx, &parent_name, &local) {
+                action = TagAction::Unwrap;
+                rule = Rule::Misnested;
+            } else {
+                let ctx = child_ctx(parent_ctx, &local, id);
+                if ctx.depth as usize > self.policy.limits.max_depth {
+                    return Err(Limit::Depth);
+                }
+                self.set_ctx(id, ctx);
+                self.keep(id, &local);
+                return Ok(());
+            }
+        }
+
+        self.report.push(ChangeKind::Element, &local, rule);
+        match action {
+            TagAction::Drop => self.dom.detach(id),
+            TagAction::Escape => self.escape(id),
+            TagAction::Keep | TagAction::Unwrap => {
+                let children = self.dom.children(id);
+                self.dom.hoist_children(id);
+                self.dom.detach(id);
+                self.stack.extend(children.into_iter().rev());
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts `id` inside a new `wrapper` element (or the one just made for
+    /// its previous sibling), as the parser would (`<table><tr>` gains a
+    /// `tbody`).
+    fn wrap(&mut self, id: NodeId, wrapper: LocalName) {
+        if let Some(prev) = self.dom.prev_sibling(id)
+            && prev.index() >= self.first_new
+            && self
+                .dom
+                .element(prev)
+                .is_some_and(|e| e.name.local == wrapper)
+        {
+            self.dom.append(prev, id);
+            self.stack.push(id);
+            return;
+        }
+        let w = self.dom.push(NodeData::Element(crate::dom::Element {
+            name: QualName::new(None, ns!(html), wrapper),
+            attrs: Vec::new(),
+            template_contents: None,
+            mathml_integration_point: false,
+        }));
+        self.dom.insert_before(id, w);
+        self.dom.append(w, id);
+        self.stack.push(w);
+    }
+
+    fn keep(&mut self, id: NodeId, local: &LocalName) {
+        let attrs = match self.dom.element_mut(id) {
+            Some(e) => std::mem::take(&mut e.attrs),
+            None => return,
+        };
+        let mut kept = Vec::with_capacity(attrs.len());
+        let mut author_rel: Option<StrTendril> = None;
+        let is_link = matches!(*local, local_name!("a") | local_name!("area"));
+        for attr in attrs {
+            let attr_name = &attr.name.local;
+            if attr.name.ns != ns!() || !self.policy.attr_allowed(local, attr_name) {
+                self.report.push_attr(
+                    ChangeKind::Attribute,
+                    attr_name,
+                    Rule::AttributeNotAllowed,
+                    local,
+                    None,
+                );
+                continue;
+            }
+            if is_link && *attr_name == local_name!("rel") && !self.policy.link_rel.is_empty() {
+                author_rel = Some(attr.value);
+                continue;
+            }
+            match url::url_kind(attr_name) {
+                None => kept.push(attr),
+                Some(kind) => {
+                    let checked = url::check(self.policy, kind, &attr.value);
+                    for r in checked.refused {
+                        self.report.push_attr(
+                            ChangeKind::Url,
+                            attr_name,
+                            r.rule,
+                            local,
+                            Some(r.url),
+                        );
+                    }
+                    match checked.value {
+                        Some(Cow::Borrowed(_)) => kept.push(attr),
+                        Some(Cow::Owned(v)) => {
+                            if kind == UrlKind::Single {
+                                self.report.push_attr(
+                                    ChangeKind::Url,
+                                    attr_name,
+                                    Rule::UrlRewritten,
+                                    local,
+                                    Some(attr.value.to_string()),
+                                );
+                            }
+                            kept.push(Attribute {
+                                name: attr.name,
+                                value: StrTendril::from(v),
+                            });
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+        if is_link
+            && !self.policy.link_rel.is_empty()
+            && kept.iter().any(|a| a.name.local == local_name!("href"))
+        {
+            let mut rel = String::new();
+            if let Some(author) = &author_rel {
+                for token in author.split_ascii_whitespace() {
+                    push_token(&mut rel, token);
+                }
+            }
+            for token in &self.policy.link_rel {
+                if !rel.split(' ').any(|t| t.eq_ignore_ascii_case(token)) {
+                    push_token(&mut rel, token);
+                }
+            }
+            kept.push(Attribute {
+                name: QualName::new(None, ns!(), local_name!("rel")),
+                value: StrTendril::from(rel),
+            });
+        }
+        if let Some(e) = self.dom.element_mut(id) {
+            e.attrs = kept;
+        }
+        self.push_children(id);
+    }
+
+    /// Replaces the element with its tags as text around its content.
+    fn escape(&mut self, id: NodeId) {
+        let Some(e) = self.dom.element(id) else {
+            return;
+        };
+        let mut open = format!("<{}", e.name.local);
+        for a in &e.attrs {
+            open.push(' ');
+            open.push_str(&a.name.local);
+            open.push_str("=\"");
+            open.push_str(&a.value);
+            open.push('"');
+        }
+        open.push('>');
+        let close = (!tags::is_void(&e.name.local)).then(|| format!("</{}>", e.name.local));
+        let children = self.dom.children(id);
+        let open_id = self.dom.push(NodeData::Text(StrTendril::from(open)));
+        self.dom.insert_before(id, open_id);
+        self.dom.hoist_children(id);
+        let mut pending = Vec::with_capacity(children.len() + 2);
+        if let Some(close) = close {
+            let close_id = self.dom.push(NodeData::Text(StrTendril::from(close)));
+            self.dom.insert_before(id, close_id);
+            pending.push(close_id);
+        }
+        self.dom.detach(id);
+        pending.extend(children.into_iter().rev());
+        pending.push(open_id);
+        self.stack.extend(pending);
+    }
+}
+
+fn push_token(out: &mut String, token: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(token);
+}
