@@ -1,1 +1,8 @@
+//! One integration-test binary (see `autotests = false` in Cargo.toml).
 
+mod support;
+
+mod cli;
+mod invariants;
+mod policy;
+mod snapshots;
