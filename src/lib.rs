@@ -47,7 +47,7 @@
 //! |---|---|---|
 //! | [`Limits::max_input_bytes`] | input size | 4 MiB |
 //! | [`Limits::max_depth`] | element nesting, parsed and written | 512 |
-//! | [`Limits::max_nodes`] | nodes in the parsed tree | 500 000 |
+//! | [`Limits::max_nodes`] | nodes in the parsed tree | 200 000 |
 //!
 //! html5ever itself has no limits, and its cost grows with the square of
 //! the nesting depth, so the limits are checked while parsing. Past a
@@ -180,3 +180,8 @@ fn as_text(input: &str) -> String {
     serialize::escape_text(&normalized, &mut out);
     out
 }
+
+/// The README's Rust examples run as doc-tests, so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

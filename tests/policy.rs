@@ -1,1 +1,291 @@
-//! policy tests.
+//! Policy building: presets, builder errors, policy files, sharing.
+
+use safe_markup::{Limit, Limits, Policy, PolicyErrorKind, RelativeUrls, TagAction};
+
+#[test]
+fn policy_is_send_sync_and_shareable() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Policy>();
+    let policy = std::sync::Arc::new(Policy::ugc());
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let policy = std::sync::Arc::clone(&policy);
+            std::thread::spawn(move || policy.clean(&format!("<b>{i}</b><script>x</script>")))
+        })
+        .collect();
+    for (i, h) in handles.into_iter().enumerate() {
+        assert_eq!(h.join().expect("thread"), format!("<b>{i}</b>"));
+    }
+}
+
+#[test]
+fn unkeepable_tags_are_build_errors() {
+    let raw = [
+        "script",
+        "style",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "plaintext",
+        "noscript",
+        "title",
+        "textarea",
+    ];
+    for tag in raw {
+        let err = Policy::builder().allow_tags([tag]).build().expect_err(tag);
+        assert!(
+            matches!(err.kind(), PolicyErrorKind::RawTextTag { tag: t } if t == tag),
+            "{tag}: {err}"
+        );
+    }
+    for tag in [
+        "template", "object", "embed", "base", "meta", "link", "svg", "math", "select", "html",
+    ] {
+        let err = Policy::builder().allow_tags([tag]).build().expect_err(tag);
+        assert!(
+            matches!(err.kind(), PolicyErrorKind::UnsupportedTag { .. }),
+            "{tag}: {err}"
+        );
+    }
+    // Upper case is the same tag.
+    assert!(Policy::builder().allow_tags(["SCRIPT"]).build().is_err());
+}
+
+#[test]
+fn dangerous_attributes_and_schemes_are_build_errors() {
+    for attr in ["onclick", "onerror", "style", "srcdoc"] {
+        let err = Policy::builder()
+            .allow_generic_attrs([attr])
+            .build()
+            .expect_err(attr);
+        assert!(
+            matches!(err.kind(), PolicyErrorKind::UnsafeAttribute { .. }),
+            "{attr}"
+        );
+        let err = Policy::builder()
+            .allow_attrs("a", [attr])
+            .build()
+            .expect_err(attr);
+        assert!(
+            matches!(err.kind(), PolicyErrorKind::UnsafeAttribute { .. }),
+            "{attr}"
+        );
+    }
+    for scheme in ["javascript", "VBScript", "livescript", "1http", "ht tp", ""] {
+        let err = Policy::builder()
+            .url_schemes([scheme])
+            .build()
+            .expect_err(scheme);
+        assert!(
+            matches!(err.kind(), PolicyErrorKind::UnsafeScheme { .. }),
+            "{scheme:?}"
+        );
+    }
+}
+
+#[test]
+fn invalid_names_limits_and_bases_are_build_errors() {
+    for name in ["", "a b", "<a>", "a\"", "1a"] {
+        let err = Policy::builder()
+            .allow_tags([name])
+            .build()
+            .expect_err(name);
+        assert!(
+            matches!(err.kind(), PolicyErrorKind::InvalidName { .. }),
+            "{name:?}"
+        );
+    }
+    let mut limits = Limits::default();
+    limits.max_depth = 0;
+    let err = Policy::builder()
+        .limits(limits)
+        .build()
+        .expect_err("zero depth");
+    assert_eq!(
+        err.kind(),
+        &PolicyErrorKind::InvalidLimit {
+            limit: Limit::Depth
+        }
+    );
+
+    for base in ["not a url", "/relative/", "mailto:x@y.z", "ftp://x.test/"] {
+        let err = Policy::builder()
+            .url_schemes(["http", "https", "mailto"])
+            .relative_urls(RelativeUrls::Rewrite(base.into()))
+            .build()
+            .expect_err(base);
+        assert!(
+            matches!(err.kind(), PolicyErrorKind::InvalidBaseUrl { .. }),
+            "{base}"
+        );
+    }
+    let err = Policy::builder()
+        .other_tags(TagAction::Keep)
+        .build()
+        .expect_err("keep all");
+    assert_eq!(err.kind(), &PolicyErrorKind::KeepUnknownTags);
+    let err = Policy::builder()
+        .link_rel("nofollow \"x")
+        .build()
+        .expect_err("rel");
+    assert!(matches!(err.kind(), PolicyErrorKind::InvalidRel { .. }));
+}
+
+#[test]
+fn later_setters_override_earlier_ones() {
+    let policy = Policy::ugc()
+        .to_builder()
+        .drop_tags(["b"])
+        .build()
+        .expect("policy");
+    assert_eq!(policy.tag_action("b"), TagAction::Drop);
+    assert_eq!(policy.clean("a<b>b</b>c"), "ac");
+    let policy = Policy::builder()
+        .allow_tags(["script"])
+        .drop_tags(["script"])
+        .build()
+        .expect("policy");
+    assert_eq!(policy.clean("<script>x</script>y"), "y");
+}
+
+#[test]
+fn presets_match_their_documentation() {
+    let ugc = Policy::ugc();
+    for tag in ["a", "table", "tbody", "img", "ruby", "wbr", "h6"] {
+        assert_eq!(ugc.tag_action(tag), TagAction::Keep, "{tag}");
+    }
+    // Same allowlist as ammonia's default: tfoot is not in it.
+    assert_eq!(ugc.tag_action("tfoot"), TagAction::Unwrap);
+    assert!(ugc.allows_attr("img", "src") && !ugc.allows_attr("img", "srcset"));
+    assert!(ugc.allows_scheme("xmpp") && !ugc.allows_scheme("data"));
+
+    let strict = Policy::strict();
+    for tag in ["p", "div", "img", "table", "h1"] {
+        assert_eq!(strict.tag_action(tag), TagAction::Unwrap, "{tag}");
+    }
+    assert_eq!(strict.tag_action("em"), TagAction::Keep);
+    assert!(strict.allows_scheme("mailto") && !strict.allows_scheme("ftp"));
+
+    let text = Policy::text();
+    assert_eq!(
+        text.clean("<b>x</b>\r\n<!-- c -->"),
+        "&lt;b&gt;x&lt;/b&gt;\n&lt;!-- c --&gt;"
+    );
+}
+
+#[test]
+fn policy_file_round_trip() {
+    let policy = Policy::from_toml(
+        r#"
+        tags = ["p", "a", "h1"]
+        drop_tags = ["aside"]
+        escape_tags = ["h2"]
+        other_tags = "escape"
+        generic_attributes = ["title"]
+        url_schemes = ["https"]
+        relative_urls = "deny"
+        link_rel = "nofollow"
+        comments = true
+        [attributes]
+        a = ["href"]
+        [limits]
+        max_depth = 20
+        max_nodes = 1000
+        max_input_bytes = 100000
+    "#,
+    )
+    .expect("valid policy file");
+    assert_eq!(policy.tag_action("h1"), TagAction::Keep);
+    assert_eq!(policy.tag_action("aside"), TagAction::Drop);
+    assert_eq!(policy.tag_action("h2"), TagAction::Escape);
+    assert_eq!(policy.tag_action("marquee"), TagAction::Escape);
+    assert_eq!(policy.limits().max_depth, 20);
+    assert_eq!(
+        policy
+            .clean(r#"<p title=t><a href="/x">r</a><a href="https://x.test/">s</a><!-- c --></p>"#),
+        r#"<p title="t"><a>r</a><a href="https://x.test/" rel="nofollow">s</a><!-- c --></p>"#
+    );
+}
+
+#[test]
+fn policy_file_errors_name_the_problem() {
+    let cases = [
+        ("tags = [\"p\"\n", "invalid policy file"),
+        ("tagz = [\"p\"]", "tagz"),
+        ("preset = \"nope\"", "nope"),
+        ("relative_urls = \"maybe\"", "maybe"),
+        ("relative_urls = \"rewrite\"", "relative_base"),
+        ("tags = [\"script\"]", "script"),
+        ("other_tags = \"keep\"", "unknown tags"),
+    ];
+    for (text, needle) in cases {
+        let err = Policy::from_toml(text).expect_err(text);
+        assert!(err.to_string().contains(needle), "{text:?} gave {err}");
+    }
+}
+
+#[test]
+fn presets_extend_through_policy_files() {
+    let policy = Policy::from_toml("preset = \"strict\"\ntags = [\"p\"]").expect("policy");
+    assert_eq!(
+        policy.clean("<p><i>x</i></p><div>y</div>"),
+        "<p><i>x</i></p>y"
+    );
+    let text = Policy::from_toml("preset = \"text\"").expect("policy");
+    assert_eq!(text.clean("<p>"), "&lt;p&gt;");
+}
+
+#[test]
+fn rel_is_merged_never_duplicated() {
+    let policy = Policy::builder()
+        .allow_tags(["a"])
+        .allow_attrs("a", ["href", "rel"])
+        .url_schemes(["https"])
+        .link_rel("nofollow noopener")
+        .build()
+        .expect("policy");
+    assert_eq!(
+        policy.clean(r#"<a href="https://x.test/" rel="NOFOLLOW author">x</a>"#),
+        r#"<a href="https://x.test/" rel="NOFOLLOW author noopener">x</a>"#
+    );
+    // No href, no forced rel; the author's rel stays only if allowed.
+    assert_eq!(policy.clean(r#"<a rel="author">x</a>"#), "<a>x</a>");
+}
+
+#[test]
+fn relative_urls_deny_pass_rewrite() {
+    let base = Policy::builder()
+        .allow_tags(["a", "img"])
+        .allow_attrs("a", ["href"])
+        .allow_attrs("img", ["src", "srcset"])
+        .url_schemes(["https"]);
+    let input =
+        r#"<a href="../up">u</a><img src="i.png" srcset="a.png 1x, https://x.test/b.png 2x">"#;
+    let deny = base
+        .clone()
+        .relative_urls(RelativeUrls::Deny)
+        .build()
+        .expect("deny");
+    assert_eq!(
+        deny.clean(input),
+        r#"<a>u</a><img srcset="https://x.test/b.png 2x">"#
+    );
+    let pass = base
+        .clone()
+        .relative_urls(RelativeUrls::Pass)
+        .build()
+        .expect("pass");
+    assert_eq!(
+        pass.clean(input),
+        r#"<a href="../up">u</a><img src="i.png" srcset="a.png 1x, https://x.test/b.png 2x">"#
+    );
+    let rewrite = base
+        .relative_urls(RelativeUrls::Rewrite("https://site.test/d/e/".into()))
+        .build()
+        .expect("rewrite");
+    assert_eq!(
+        rewrite.clean(input),
+        r#"<a href="https://site.test/d/up">u</a><img src="https://site.test/d/e/i.png" srcset="https://site.test/d/e/a.png 1x, https://x.test/b.png 2x">"#
+    );
+}
