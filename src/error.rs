@@ -54,6 +54,17 @@ pub enum PolicyErrorKind {
         /// Why it cannot be allowed.
         reason: &'static str,
     },
+    /// A kept tag that cannot appear in the output unless another tag is
+    /// kept too: the parser only builds table parts inside their parents
+    /// (a `tr` always inside a `tbody`, `thead` or `tfoot`), so keeping
+    /// `tr` without `tbody`, or `table` without rows and cells, would keep
+    /// nothing but empty shells.
+    MissingTag {
+        /// The kept tag.
+        tag: String,
+        /// The tag it needs.
+        needs: &'static str,
+    },
     /// A tag or attribute name that HTML cannot produce.
     InvalidName {
         /// The name as given.
@@ -120,6 +131,9 @@ impl fmt::Display for PolicyError {
             }
             PolicyErrorKind::UnsafeAttribute { attr, reason } => {
                 write!(f, "attribute `{attr}` cannot be allowed: {reason}")
+            }
+            PolicyErrorKind::MissingTag { tag, needs } => {
+                write!(f, "keeping `{tag}` needs `{needs}` kept too")
             }
             PolicyErrorKind::InvalidName { name } => {
                 write!(f, "`{name}` is not a valid tag or attribute name")

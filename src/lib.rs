@@ -33,7 +33,8 @@
 //!   URL and comment removed or changed, and the rule that did it.
 //!
 //! SVG and MathML are never kept: their elements are unwrapped (or dropped,
-//! for `script` and `style`), and their text is kept as escaped text.
+//! when the policy drops an HTML element of the same name, as `script`,
+//! `style` and `title`), and their text is kept as escaped text.
 //! Elements whose content the parser reads raw (`script`, `style`,
 //! `textarea`, `title`, …) can never be kept; asking for it is a build
 //! error.

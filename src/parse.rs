@@ -2,6 +2,7 @@
 //! limits can stop it.
 
 use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tokenizer::TokenizerOpts;
 use html5ever::tree_builder::TreeBuilderOpts;
 use html5ever::{ParseOpts, QualName, local_name, ns};
 
@@ -24,7 +25,12 @@ pub(crate) fn parse_fragment(input: &str, limits: &Limits) -> Result<Dom, Limit>
             scripting_enabled: true,
             ..TreeBuilderOpts::default()
         },
-        ..ParseOpts::default()
+        tokenizer: TokenizerOpts {
+            // A leading U+FEFF in a &str is text the author sent, not a
+            // byte order mark; keep it (the serializer escapes it).
+            discard_bom: false,
+            ..TokenizerOpts::default()
+        },
     };
     let context = QualName::new(None, ns!(html), local_name!("div"));
     let mut parser = html5ever::parse_fragment(Sink::new(limits), opts, context, Vec::new(), true);

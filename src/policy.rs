@@ -185,7 +185,9 @@ impl PolicyBuilder {
 
     /// Removes these elements with everything inside them. Default:
     /// `script`, `style`, `template`, `noscript`, `noembed`, `noframes`,
-    /// `iframe`, `title`, `object`, `embed`, `applet`, `frameset`, `head`.
+    /// `iframe`, `title`, `frameset`, `head` (code, or content a browser
+    /// does not show). `object` and `applet` are unwrapped by default, as
+    /// browsers show their fallback content.
     ///
     /// ```
     /// use safe_markup::Policy;
@@ -417,6 +419,29 @@ impl PolicyBuilder {
                 keep.insert(atom.clone(), HashSet::new());
             }
             actions.insert(atom, *action);
+        }
+        for (tag, needs) in [
+            ("table", "tbody"),
+            ("table", "tr"),
+            ("table", "td"),
+            ("tbody", "table"),
+            ("thead", "table"),
+            ("tfoot", "table"),
+            ("caption", "table"),
+            ("colgroup", "table"),
+            ("tr", "tbody"),
+            ("td", "tr"),
+            ("th", "tr"),
+            ("col", "colgroup"),
+        ] {
+            if keep.contains_key(&LocalName::from(tag))
+                && !keep.contains_key(&LocalName::from(needs))
+            {
+                return err(PolicyErrorKind::MissingTag {
+                    tag: tag.to_owned(),
+                    needs,
+                });
+            }
         }
         for (tag, attrs) in &self.tag_attrs {
             check_tag_name(tag)?;

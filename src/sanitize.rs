@@ -286,12 +286,48 @@ impl Sanitizer<'_> {
             TagAction::Escape => self.escape(id),
             TagAction::Keep | TagAction::Unwrap => {
                 let children = self.dom.children(id);
+                // Inside table structure the cells and rows keep words apart
+                // already, and text there would be foster-parented.
+                let separate = tags::breaks_line(&local) && !self.in_table_context(parent);
+                if separate && self.needs_separator(self.dom.prev_sibling(id), false) {
+                    self.insert_separator(id);
+                }
                 self.dom.hoist_children(id);
+                if separate
+                    && self.needs_separator(self.dom.next_sibling(id), true)
+                    && self.needs_separator(self.dom.prev_sibling(id), false)
+                {
+                    self.insert_separator(id);
+                }
                 self.dom.detach(id);
                 self.stack.extend(children.into_iter().rev());
             }
         }
         Ok(())
+    }
+
+    /// Whether the neighbour of an unwrapped block would run into its text:
+    /// it exists and is not text already separated by whitespace.
+    fn needs_separator(&self, neighbour: Option<NodeId>, after: bool) -> bool {
+        let Some(n) = neighbour else { return false };
+        match &self.dom.node(n).data {
+            NodeData::Text(t) => {
+                let edge = if after {
+                    t.bytes().next()
+                } else {
+                    t.bytes().last()
+                };
+                !edge.is_some_and(|b| b.is_ascii_whitespace())
+            }
+            _ => true,
+        }
+    }
+
+    /// A newline before `id`, so that unwrapping `<div>a</div><div>b</div>`
+    /// gives "a\nb" (which reads as two words), not "ab".
+    fn insert_separator(&mut self, id: NodeId) {
+        let sep = self.dom.push(NodeData::Text(StrTendril::from_slice("\n")));
+        self.dom.insert_before(id, sep);
     }
 
     /// Puts `id` inside a new `wrapper` element (or the one just made for
@@ -379,10 +415,16 @@ impl Sanitizer<'_> {
                 }
             }
         }
-        if is_link
-            && !self.policy.link_rel.is_empty()
-            && kept.iter().any(|a| a.name.local == local_name!("href"))
-        {
+        let has_href = kept.iter().any(|a| a.name.local == local_name!("href"));
+        if !has_href && let Some(value) = author_rel.take() {
+            // Not a link after all: the forced tokens do not apply, and the
+            // author's (allowed) rel stays as written.
+            kept.push(Attribute {
+                name: QualName::new(None, ns!(), local_name!("rel")),
+                value,
+            });
+        }
+        if is_link && !self.policy.link_rel.is_empty() && has_href {
             let mut rel = String::new();
             if let Some(author) = &author_rel {
                 for token in author.split_ascii_whitespace() {
@@ -412,11 +454,19 @@ impl Sanitizer<'_> {
         };
         let mut open = format!("<{}", e.name.local);
         for a in &e.attrs {
+            // Quote the way the author most likely did, so the text reads
+            // as valid markup.
+            let quote = if a.value.contains('"') && !a.value.contains('\'') {
+                '\''
+            } else {
+                '"'
+            };
             open.push(' ');
             open.push_str(&a.name.local);
-            open.push_str("=\"");
+            open.push('=');
+            open.push(quote);
             open.push_str(&a.value);
-            open.push('"');
+            open.push(quote);
         }
         open.push('>');
         let close = (!tags::is_void(&e.name.local)).then(|| format!("</{}>", e.name.local));

@@ -59,9 +59,60 @@ pub(crate) fn unkeepable_reason(name: &LocalName) -> Option<&'static str> {
 /// shown by a browser, so unwrapping would reveal text the author hid, or
 /// is code.
 pub(crate) const DEFAULT_DROP: &[&str] = &[
-    "script", "style", "template", "noscript", "noembed", "noframes", "iframe", "title", "object",
-    "embed", "applet", "frameset", "head",
+    "script", "style", "template", "noscript", "noembed", "noframes", "iframe", "title",
+    "frameset", "head",
 ];
+
+/// Elements a browser lays out on lines of their own (or `br`): when one is
+/// unwrapped, a newline keeps the words on either side apart.
+pub(crate) fn breaks_line(name: &LocalName) -> bool {
+    is_heading(name)
+        || matches!(
+            *name,
+            local_name!("address")
+                | local_name!("article")
+                | local_name!("aside")
+                | local_name!("blockquote")
+                | local_name!("br")
+                | local_name!("caption")
+                | local_name!("center")
+                | local_name!("dd")
+                | local_name!("details")
+                | local_name!("dialog")
+                | local_name!("dir")
+                | local_name!("div")
+                | local_name!("dl")
+                | local_name!("dt")
+                | local_name!("fieldset")
+                | local_name!("figcaption")
+                | local_name!("figure")
+                | local_name!("footer")
+                | local_name!("form")
+                | local_name!("header")
+                | local_name!("hgroup")
+                | local_name!("hr")
+                | local_name!("legend")
+                | local_name!("li")
+                | local_name!("listing")
+                | local_name!("main")
+                | local_name!("menu")
+                | local_name!("nav")
+                | local_name!("ol")
+                | local_name!("p")
+                | local_name!("pre")
+                | local_name!("search")
+                | local_name!("section")
+                | local_name!("summary")
+                | local_name!("table")
+                | local_name!("tbody")
+                | local_name!("td")
+                | local_name!("tfoot")
+                | local_name!("th")
+                | local_name!("thead")
+                | local_name!("tr")
+                | local_name!("ul")
+        )
+}
 
 pub(crate) fn is_void(name: &LocalName) -> bool {
     matches!(

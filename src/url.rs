@@ -79,42 +79,66 @@ pub(crate) struct Checked<'a> {
     pub(crate) refused: Vec<Refused>,
 }
 
-/// Checks an attribute value of the given kind. The value is kept whole or
-/// refused whole, except `srcset`, which keeps its acceptable candidates.
+/// Checks an attribute value of the given kind. A single URL is kept or
+/// refused whole; lists (`ping`) and `srcset` keep their acceptable parts.
 pub(crate) fn check<'a>(policy: &Policy, kind: UrlKind, value: &'a str) -> Checked<'a> {
-    let whole = |r: Result<Cow<'a, str>, Refused>| match r {
-        Ok(v) => Checked {
-            value: Some(v),
-            refused: Vec::new(),
-        },
-        Err(r) => Checked {
-            value: None,
-            refused: vec![r],
-        },
-    };
     match kind {
-        UrlKind::Single => whole(check_one(policy, value)),
-        UrlKind::List => whole(check_list(policy, value)),
-        UrlKind::Srcset => check_srcset(policy, value),
+        UrlKind::Single => match check_one(policy, value) {
+            Ok(v) => Checked {
+                value: Some(v),
+                refused: Vec::new(),
+            },
+            Err(r) => Checked {
+                value: None,
+                refused: vec![r],
+            },
+        },
+        UrlKind::List => {
+            let parts = value.split_ascii_whitespace().map(|u| (u, ""));
+            check_parts(policy, value, parts, " ")
+        }
+        UrlKind::Srcset => check_parts(policy, value, srcset_candidates(value).into_iter(), ", "),
     }
 }
 
-fn check_list<'a>(policy: &Policy, value: &'a str) -> Result<Cow<'a, str>, Refused> {
+/// Checks each (URL, descriptors) part and joins the survivors.
+fn check_parts<'a, 'b>(
+    policy: &Policy,
+    value: &'a str,
+    parts: impl Iterator<Item = (&'b str, &'b str)>,
+    separator: &str,
+) -> Checked<'a> {
     let mut out = String::new();
-    let mut changed = false;
-    for part in value.split_ascii_whitespace() {
-        let checked = check_one(policy, part)?;
-        changed |= matches!(checked, Cow::Owned(_));
-        if !out.is_empty() {
-            out.push(' ');
+    let mut refused = Vec::new();
+    for (url, desc) in parts {
+        match check_one(policy, url) {
+            Ok(u) => {
+                if !out.is_empty() {
+                    out.push_str(separator);
+                }
+                out.push_str(&u);
+                if !desc.is_empty() {
+                    out.push(' ');
+                    out.push_str(desc);
+                }
+            }
+            Err(r) => refused.push(r),
         }
-        out.push_str(&checked);
     }
-    Ok(if changed {
-        Cow::Owned(out)
+    let value = if out.is_empty() {
+        if refused.is_empty() {
+            refused.push(Refused {
+                rule: Rule::UrlInvalid,
+                url: value.to_owned(),
+            });
+        }
+        None
+    } else if out == value {
+        Some(Cow::Borrowed(value))
     } else {
-        Cow::Borrowed(value)
-    })
+        Some(Cow::Owned(out))
+    };
+    Checked { value, refused }
 }
 
 /// Splits a `srcset` value into (URL, descriptors) candidates, following
@@ -166,38 +190,4 @@ fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
         }
     }
     out
-}
-
-fn check_srcset<'a>(policy: &Policy, value: &'a str) -> Checked<'a> {
-    let mut out = String::new();
-    let mut refused = Vec::new();
-    for (url, desc) in srcset_candidates(value) {
-        match check_one(policy, url) {
-            Ok(u) => {
-                if !out.is_empty() {
-                    out.push_str(", ");
-                }
-                out.push_str(&u);
-                if !desc.is_empty() {
-                    out.push(' ');
-                    out.push_str(desc);
-                }
-            }
-            Err(r) => refused.push(r),
-        }
-    }
-    let value = if out.is_empty() {
-        if refused.is_empty() {
-            refused.push(Refused {
-                rule: Rule::UrlInvalid,
-                url: value.to_owned(),
-            });
-        }
-        None
-    } else if out == value {
-        Some(Cow::Borrowed(value))
-    } else {
-        Some(Cow::Owned(out))
-    };
-    Checked { value, refused }
 }

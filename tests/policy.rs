@@ -230,7 +230,7 @@ fn presets_extend_through_policy_files() {
     let policy = Policy::from_toml("preset = \"strict\"\ntags = [\"p\"]").expect("policy");
     assert_eq!(
         policy.clean("<p><i>x</i></p><div>y</div>"),
-        "<p><i>x</i></p>y"
+        "<p><i>x</i></p>\ny"
     );
     let text = Policy::from_toml("preset = \"text\"").expect("policy");
     assert_eq!(text.clean("<p>"), "&lt;p&gt;");
@@ -249,8 +249,11 @@ fn rel_is_merged_never_duplicated() {
         policy.clean(r#"<a href="https://x.test/" rel="NOFOLLOW author">x</a>"#),
         r#"<a href="https://x.test/" rel="NOFOLLOW author noopener">x</a>"#
     );
-    // No href, no forced rel; the author's rel stays only if allowed.
-    assert_eq!(policy.clean(r#"<a rel="author">x</a>"#), "<a>x</a>");
+    // No href, no forced rel; the author's rel stays, as it is allowed.
+    assert_eq!(
+        policy.clean(r#"<a rel="author">x</a>"#),
+        r#"<a rel="author">x</a>"#
+    );
 }
 
 #[test]
@@ -288,4 +291,33 @@ fn relative_urls_deny_pass_rewrite() {
         rewrite.clean(input),
         r#"<a href="https://site.test/d/up">u</a><img src="https://site.test/d/e/i.png" srcset="https://site.test/d/e/a.png 1x, https://x.test/b.png 2x">"#
     );
+}
+
+#[test]
+fn table_parts_need_their_parents() {
+    let cases: [(&[&str], &str, &str); 5] = [
+        (&["table", "tr", "td"], "table", "tbody"),
+        (&["tr", "td"], "tr", "tbody"),
+        (&["td"], "td", "tr"),
+        (&["table", "tbody", "tr", "td", "col"], "col", "colgroup"),
+        (&["caption"], "caption", "table"),
+    ];
+    for (tags, tag, needs) in cases {
+        let err = Policy::builder()
+            .allow_tags(tags.iter().copied())
+            .build()
+            .expect_err(tag);
+        assert_eq!(
+            err.kind(),
+            &PolicyErrorKind::MissingTag {
+                tag: tag.to_owned(),
+                needs
+            },
+            "{tags:?}"
+        );
+    }
+    let ok = Policy::builder()
+        .allow_tags(["table", "tbody", "tr", "td"])
+        .build();
+    assert!(ok.is_ok());
 }
