@@ -99,7 +99,7 @@ fn escape(text: &str, out: &mut String, attr: bool) {
             '\u{a0}' => "&nbsp;",
             '\r' => "&#13;",
             '\0' => "\u{fffd}",
-            '\u{feff}' => "&#xFEFF;",
+            '\u{feff}' if !attr => "&#xFEFF;",
             _ => continue,
         };
         out.push_str(&text[start..i]);
