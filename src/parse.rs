@@ -12,7 +12,7 @@ use crate::limits::{Limit, Limits};
 /// Small enough that a limit crossed inside a chunk costs little extra work
 /// (html5ever's per-tag cost grows with depth), large enough to keep the
 /// per-call overhead out of profiles.
-const CHUNK_BYTES: usize = 4096;
+const CHUNK_BYTES: usize = 1024;
 
 pub(crate) fn parse_fragment(input: &str, limits: &Limits) -> Result<Dom, Limit> {
     if input.len() > limits.max_input_bytes {

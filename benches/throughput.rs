@@ -1,0 +1,263 @@
+//! Throughput of safe-markup against ammonia (the same html5ever parser, the
+//! same allowlist in `Policy::ugc()`), on the shared corpora and on
+//! adversarial inputs that grow, so that superlinear cost shows as a curve.
+//!
+//! `cargo bench --bench throughput`; figures and how to read them are in
+//! BENCHMARKS.md. The corpora are read from `../shared/corpus/` beside the
+//! crate, not copied into it.
+//!
+//! Time is wall-clock time by default. With `SAFE_MARKUP_BENCH_CLOCK=cpu`
+//! (Linux, 64-bit) it is the benchmark thread's CPU time instead, which
+//! leaves out the time the thread spent waiting for a core: on a shared,
+//! loaded machine that is the difference between a usable figure and noise.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
+use safe_markup::Policy;
+
+/// Every `*.html` file of `../shared/corpus/NAME`, in name order.
+fn corpus(name: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(name);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
+        .map(|entry| entry.expect("read corpus directory").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "html"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "{}: no .html files", dir.display());
+    paths
+        .iter()
+        .map(|path| {
+            std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+        })
+        .collect()
+}
+
+fn clean_safe_markup(policy: &Policy, docs: &[String]) -> usize {
+    docs.iter()
+        .map(|doc| policy.clean(black_box(doc)).len())
+        .sum()
+}
+
+fn clean_ammonia(builder: &ammonia::Builder<'_>, docs: &[String]) -> usize {
+    docs.iter()
+        .map(|doc| builder.clean(black_box(doc)).to_string().len())
+        .sum()
+}
+
+/// A whole corpus per iteration: one clean of every document.
+fn corpus_group<M: Measurement>(c: &mut Criterion<M>, name: &str, with_strict: bool) {
+    let docs = corpus(name);
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let ugc = Policy::ugc();
+    let strict = Policy::strict();
+    let ammonia = ammonia::Builder::default();
+
+    let mut group = c.benchmark_group(name);
+    // One iteration takes tens of milliseconds or more: flat sampling keeps
+    // the run short (10 samples of equal size instead of a 1..=10 ramp).
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+        .throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("safe-markup-ugc", |b| {
+        b.iter(|| clean_safe_markup(&ugc, &docs))
+    });
+    group.bench_function("ammonia", |b| b.iter(|| clean_ammonia(&ammonia, &docs)));
+    if with_strict {
+        group.bench_function("safe-markup-strict", |b| {
+            b.iter(|| clean_safe_markup(&strict, &docs))
+        });
+    }
+    group.finish();
+}
+
+fn diary<M: Measurement>(c: &mut Criterion<M>) {
+    corpus_group(c, "diary", true);
+}
+
+fn pages<M: Measurement>(c: &mut Criterion<M>) {
+    corpus_group(c, "pages", false);
+}
+
+/// One input per size `n`, cleaned by safe-markup (ugc) and by ammonia; the
+/// throughput is per byte, so a linear shape gives a flat MB/s line and a
+/// quadratic one falls as `n` grows.
+fn growth<M: Measurement>(
+    c: &mut Criterion<M>,
+    name: &str,
+    sizes: &[usize],
+    make: impl Fn(usize) -> String,
+) {
+    let ugc = Policy::ugc();
+    let ammonia = ammonia::Builder::default();
+    let mut group = c.benchmark_group(name);
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for &n in sizes {
+        let input = make(n);
+        group.throughput(Throughput::Bytes(input.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::new("safe-markup-ugc", n),
+            &input,
+            |b, input| b.iter(|| ugc.clean(black_box(input)).len()),
+        );
+        group.bench_with_input(BenchmarkId::new("ammonia", n), &input, |b, input| {
+            b.iter(|| ammonia.clean(black_box(input)).to_string().len())
+        });
+    }
+    group.finish();
+}
+
+/// `<div>` nested `n` deep. html5ever's cost per element grows with the
+/// depth of the open-element stack; safe-markup stops at its depth limit
+/// (512 by default) and shows the input as text, so 1000 is over the limit.
+fn depth_div<M: Measurement>(c: &mut Criterion<M>) {
+    growth(c, "depth_div", &[50, 100, 200, 400, 1000], |n| {
+        "<div>".repeat(n) + "x"
+    });
+}
+
+/// `n` unclosed `<b>`: formatting elements the parser must track (and,
+/// nested, past safe-markup's depth limit from 513 on).
+fn unclosed_b<M: Measurement>(c: &mut Criterion<M>) {
+    growth(c, "unclosed_b", &[100, 500, 5_000, 50_000], |n| {
+        "<b>".repeat(n) + "x"
+    });
+}
+
+/// One `<p>` with `n` distinct attributes.
+fn attributes<M: Measurement>(c: &mut Criterion<M>) {
+    growth(
+        c,
+        "attributes",
+        &[1_000, 5_000, 10_000, 20_000, 40_000],
+        |n| {
+            let mut s = String::from("<p");
+            for i in 0..n {
+                s.push_str(&format!(" a{i}=\"x\""));
+            }
+            s + ">x</p>"
+        },
+    );
+}
+
+/// `n` unclosed links: each `<a>` makes the parser run the adoption agency
+/// algorithm on the one before it.
+fn unclosed_a<M: Measurement>(c: &mut Criterion<M>) {
+    growth(c, "unclosed_a", &[100, 1_000, 10_000, 50_000], |n| {
+        r#"<a href="http://example.com/">x"#.repeat(n)
+    });
+}
+
+criterion_group! {
+    name = wall_clock;
+    config = Criterion::default().sample_size(10);
+    targets = diary, pages, depth_div, unclosed_b, attributes, unclosed_a
+}
+
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+criterion_group! {
+    name = cpu_clock;
+    config = Criterion::default()
+        .with_measurement(cpu_time::ThreadCpuTime::default())
+        .sample_size(10);
+    targets = diary, pages, depth_div, unclosed_b, attributes, unclosed_a
+}
+
+fn main() {
+    let cpu = std::env::var_os("SAFE_MARKUP_BENCH_CLOCK").is_some_and(|v| v == "cpu");
+    #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+    if cpu {
+        cpu_clock();
+    } else {
+        wall_clock();
+    }
+    #[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+    {
+        if cpu {
+            eprintln!("SAFE_MARKUP_BENCH_CLOCK=cpu needs 64-bit Linux; using wall-clock time");
+        }
+        wall_clock();
+    }
+    Criterion::default().configure_from_args().final_summary();
+}
+
+/// The calling thread's CPU time as a criterion measurement.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+mod cpu_time {
+    use std::time::Duration;
+
+    use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+
+    /// Values are nanoseconds, like [`WallTime`]'s, so its formatter (and
+    /// its throughput units) serve as they are.
+    pub struct ThreadCpuTime {
+        wall: WallTime,
+    }
+
+    impl Default for ThreadCpuTime {
+        fn default() -> ThreadCpuTime {
+            ThreadCpuTime { wall: WallTime }
+        }
+    }
+
+    impl Measurement for ThreadCpuTime {
+        type Intermediate = Duration;
+        type Value = Duration;
+
+        fn start(&self) -> Duration {
+            now()
+        }
+        fn end(&self, start: Duration) -> Duration {
+            now().saturating_sub(start)
+        }
+        fn add(&self, a: &Duration, b: &Duration) -> Duration {
+            *a + *b
+        }
+        fn zero(&self) -> Duration {
+            Duration::ZERO
+        }
+        fn to_f64(&self, value: &Duration) -> f64 {
+            value.as_nanos() as f64
+        }
+        fn formatter(&self) -> &dyn ValueFormatter {
+            self.wall.formatter()
+        }
+    }
+
+    /// `struct timespec` on 64-bit Linux.
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+
+    unsafe extern "C" {
+        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
+    }
+
+    /// `CLOCK_THREAD_CPUTIME_ID` in Linux's `<time.h>`.
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+
+    fn now() -> Duration {
+        let mut ts = Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid, writable `struct timespec` for the call,
+        // and the clock id is a constant the kernel supports since 2.6.12.
+        let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    }
+}

@@ -1,0 +1,165 @@
+//! Cleans every document of a corpus once, for instruction counts and peak
+//! memory (see BENCHMARKS.md).
+//!
+//! ```text
+//! instructions DIR ENGINE [--concat BYTES]
+//! instructions shape:NAME:N ENGINE
+//! ```
+//!
+//! `ENGINE` is `safe-markup-ugc`, `safe-markup-strict`, `ammonia` (its
+//! default builder) or `none` (load only, for a baseline). Every `*.html`
+//! file in `DIR` is read into memory first; only then does [`clean_all`]
+//! run, so under `valgrind --tool=callgrind
+//! --toggle-collect=instructions::clean_all` the count covers cleaning and
+//! nothing else. With `--concat BYTES` the files are joined, in name order,
+//! into one input of exactly `BYTES` bytes (cut at a character boundary),
+//! which is cleaned as a single document. `shape:NAME:N` cleans one
+//! generated input instead, the same shapes as the growth groups of
+//! `benches/throughput.rs`: `div` (`<div>` nested `N` deep), `b` (`N`
+//! unclosed `<b>`), `attrs` (one `<p>` with `N` attributes) and `a` (`N`
+//! unclosed links).
+//!
+//! It prints the bytes cleaned, the bytes written, and the peak resident
+//! memory (`VmHWM` from `/proc/self/status`, Linux only) before and after
+//! cleaning.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+enum Engine {
+    SafeMarkup(Box<safe_markup::Policy>),
+    Ammonia(Box<ammonia::Builder<'static>>),
+    None,
+}
+
+impl Engine {
+    fn from_name(name: &str) -> Option<Engine> {
+        Some(match name {
+            "safe-markup-ugc" => Engine::SafeMarkup(Box::new(safe_markup::Policy::ugc())),
+            "safe-markup-strict" => Engine::SafeMarkup(Box::new(safe_markup::Policy::strict())),
+            "ammonia" => Engine::Ammonia(Box::default()),
+            "none" => Engine::None,
+            _ => return None,
+        })
+    }
+}
+
+/// Everything that is measured: one clean of each document. Kept out of
+/// line so callgrind can toggle collection on it by name.
+#[inline(never)]
+fn clean_all(engine: &Engine, docs: &[String]) -> usize {
+    let mut written = 0;
+    for doc in docs {
+        written += match engine {
+            Engine::SafeMarkup(policy) => policy.clean(doc).len(),
+            Engine::Ammonia(builder) => builder.clean(doc).to_string().len(),
+            Engine::None => 0,
+        };
+    }
+    written
+}
+
+/// Peak resident set size of this process so far, in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Every `*.html` file in `dir`, in name order; with `concat`, only as many
+/// as it takes to reach `concat` bytes, joined into one input of exactly
+/// that size (or less, if the files are shorter), cut back to a character
+/// boundary. Files past that point are never read, so the memory they would
+/// have used cannot be reused by the cleaning and hide its peak.
+fn load(dir: &str, concat: Option<usize>) -> std::io::Result<Vec<String>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    paths.retain(|p| p.extension().is_some_and(|e| e == "html"));
+    paths.sort();
+    let Some(bytes) = concat else {
+        return paths.iter().map(std::fs::read_to_string).collect();
+    };
+    let mut joined = String::with_capacity(bytes + 4);
+    for path in &paths {
+        if joined.len() >= bytes {
+            break;
+        }
+        joined.push_str(&std::fs::read_to_string(path)?);
+    }
+    let mut end = bytes.min(joined.len());
+    while !joined.is_char_boundary(end) {
+        end -= 1;
+    }
+    joined.truncate(end);
+    Ok(vec![joined])
+}
+
+/// The adversarial inputs of the benchmark's growth groups.
+fn shape(name: &str, n: usize) -> Option<String> {
+    Some(match name {
+        "div" => "<div>".repeat(n) + "x",
+        "b" => "<b>".repeat(n) + "x",
+        "attrs" => {
+            let mut s = String::from("<p");
+            for i in 0..n {
+                s.push_str(&format!(" a{i}=\"x\""));
+            }
+            s + ">x</p>"
+        }
+        "a" => r#"<a href="http://example.com/">x"#.repeat(n),
+        _ => return None,
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: instructions DIR|shape:div|b|attrs|a:N safe-markup-ugc|safe-markup-strict|ammonia|none [--concat BYTES]";
+    let (dir, engine, concat_bytes) = match args.as_slice() {
+        [dir, engine] => (dir, engine, None),
+        [dir, engine, flag, bytes] if flag == "--concat" => match bytes.parse::<usize>() {
+            Ok(bytes) => (dir, engine, Some(bytes)),
+            Err(_) => {
+                eprintln!("{usage}");
+                return ExitCode::from(2);
+            }
+        },
+        _ => {
+            eprintln!("{usage}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(engine) = Engine::from_name(engine) else {
+        eprintln!("{usage}");
+        return ExitCode::from(2);
+    };
+    let loaded = match dir.strip_prefix("shape:").and_then(|s| s.split_once(':')) {
+        Some((name, n)) => match n.parse().ok().and_then(|n| shape(name, n)) {
+            Some(input) => Ok(vec![input]),
+            None => {
+                eprintln!("{usage}");
+                return ExitCode::from(2);
+            }
+        },
+        None => load(dir, concat_bytes),
+    };
+    let docs = match loaded {
+        Ok(docs) => docs,
+        Err(err) => {
+            eprintln!("instructions: {dir}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let input: usize = docs.iter().map(String::len).sum();
+    let before = peak_rss_kib();
+    let written = std::hint::black_box(clean_all(&engine, std::hint::black_box(&docs)));
+    let after = peak_rss_kib();
+    let kib = |v: Option<u64>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
+    println!(
+        "docs {} bytes_in {input} bytes_out {written} peak_rss_kib_before {} peak_rss_kib_after {}",
+        docs.len(),
+        kib(before),
+        kib(after),
+    );
+    ExitCode::SUCCESS
+}
