@@ -539,6 +539,11 @@ fn check_attr_name(name: &str) -> Result<(), PolicyError> {
         "inline CSS is not checked yet"
     } else if name == "srcdoc" {
         "it holds a whole HTML document"
+    } else if matches!(
+        name,
+        "action" | "form" | "formaction" | "formmethod" | "formtarget" | "formenctype" | "formnovalidate"
+    ) {
+        "it submits, or joins, a form on the page (the site's own login form too)"
     } else if name == "is" {
         "it upgrades elements to custom elements that may run code"
     } else {

@@ -39,6 +39,9 @@ pub(crate) fn unkeepable_reason(name: &LocalName) -> Option<&'static str> {
         local_name!("base") => "it changes how every URL on the page resolves",
         local_name!("meta") | local_name!("link") => "it can refresh, redirect or load resources",
         local_name!("frame") | local_name!("frameset") => "it loads a nested document",
+        local_name!("form") => {
+            "a form posts what readers type (passwords too) wherever its author says"
+        }
         local_name!("html") | local_name!("head") | local_name!("body") => {
             "the fragment parser never creates it"
         }
@@ -51,7 +54,10 @@ pub(crate) fn unkeepable_reason(name: &LocalName) -> Option<&'static str> {
         | local_name!("datalist")
         | local_name!("selectedcontent")
         | local_name!("keygen") => "select parsing moves content; not supported",
-        _ => return None,
+        _ => match &**name {
+            "fencedframe" | "portal" => "it loads a nested document",
+            _ => return None,
+        },
     })
 }
 

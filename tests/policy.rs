@@ -40,7 +40,8 @@ fn unkeepable_tags_are_build_errors() {
         );
     }
     for tag in [
-        "template", "object", "embed", "base", "meta", "link", "svg", "math", "select", "html",
+        "template", "object", "embed", "base", "meta", "link", "svg", "math", "select", "html", "form",
+        "fencedframe", "portal",
     ] {
         let err = Policy::builder().allow_tags([tag]).build().expect_err(tag);
         assert!(
@@ -54,7 +55,7 @@ fn unkeepable_tags_are_build_errors() {
 
 #[test]
 fn dangerous_attributes_and_schemes_are_build_errors() {
-    for attr in ["onclick", "onerror", "style", "srcdoc"] {
+    for attr in ["onclick", "onerror", "style", "srcdoc", "formaction", "form", "action"] {
         let err = Policy::builder()
             .allow_generic_attrs([attr])
             .build()
