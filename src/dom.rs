@@ -270,6 +270,9 @@ pub(crate) struct Sink {
     max_nodes: usize,
     max_depth: u32,
     exceeded: Cell<Option<Limit>>,
+    /// Nodes the parser makes for itself (document, context element,
+    /// fragment root); they do not count toward the node limit.
+    base: Cell<usize>,
 }
 
 impl Sink {
@@ -279,13 +282,23 @@ impl Sink {
             max_nodes: limits.max_nodes,
             max_depth: u32::try_from(limits.max_depth).unwrap_or(u32::MAX),
             exceeded: Cell::new(None),
+            base: Cell::new(0),
         }
+    }
+
+    /// Starts counting nodes toward the limit from here on.
+    pub(crate) fn start_counting(&self) {
+        self.base.set(self.dom.borrow().len());
+        self.exceeded.set(None);
+    }
+
+    fn over_node_limit(&self, dom: &Dom) -> bool {
+        dom.len().saturating_sub(self.base.get()) > self.max_nodes
     }
 
     fn new_node(&self, data: NodeData) -> NodeId {
         let mut dom = self.dom.borrow_mut();
-        // The document node does not count toward the limit.
-        if dom.len() > self.max_nodes {
+        if self.over_node_limit(&dom) {
             self.exceeded.set(Some(Limit::Nodes));
         }
         dom.push(data)
@@ -300,7 +313,7 @@ impl Sink {
     }
 
     fn count_text(&self, dom: &Dom) {
-        if dom.len() > self.max_nodes {
+        if self.over_node_limit(dom) {
             self.exceeded.set(Some(Limit::Nodes));
         }
     }

@@ -34,6 +34,7 @@ pub(crate) fn parse_fragment(input: &str, limits: &Limits) -> Result<Dom, Limit>
     };
     let context = QualName::new(None, ns!(html), local_name!("div"));
     let mut parser = html5ever::parse_fragment(Sink::new(limits), opts, context, Vec::new(), true);
+    parser.tokenizer.sink.sink.start_counting();
     let mut rest = input;
     while !rest.is_empty() {
         let mut end = rest.len().min(CHUNK_BYTES);

@@ -541,7 +541,13 @@ fn check_attr_name(name: &str) -> Result<(), PolicyError> {
         "it holds a whole HTML document"
     } else if matches!(
         name,
-        "action" | "form" | "formaction" | "formmethod" | "formtarget" | "formenctype" | "formnovalidate"
+        "action"
+            | "form"
+            | "formaction"
+            | "formmethod"
+            | "formtarget"
+            | "formenctype"
+            | "formnovalidate"
     ) {
         "it submits, or joins, a form on the page (the site's own login form too)"
     } else if name == "is" {

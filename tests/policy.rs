@@ -40,8 +40,19 @@ fn unkeepable_tags_are_build_errors() {
         );
     }
     for tag in [
-        "template", "object", "embed", "base", "meta", "link", "svg", "math", "select", "html", "form",
-        "fencedframe", "portal",
+        "template",
+        "object",
+        "embed",
+        "base",
+        "meta",
+        "link",
+        "svg",
+        "math",
+        "select",
+        "html",
+        "form",
+        "fencedframe",
+        "portal",
     ] {
         let err = Policy::builder().allow_tags([tag]).build().expect_err(tag);
         assert!(
@@ -55,7 +66,15 @@ fn unkeepable_tags_are_build_errors() {
 
 #[test]
 fn dangerous_attributes_and_schemes_are_build_errors() {
-    for attr in ["onclick", "onerror", "style", "srcdoc", "formaction", "form", "action"] {
+    for attr in [
+        "onclick",
+        "onerror",
+        "style",
+        "srcdoc",
+        "formaction",
+        "form",
+        "action",
+    ] {
         let err = Policy::builder()
             .allow_generic_attrs([attr])
             .build()
@@ -321,4 +340,23 @@ fn table_parts_need_their_parents() {
         .allow_tags(["table", "tbody", "tr", "td"])
         .build();
     assert!(ok.is_ok());
+}
+
+/// Found by the `policy` fuzz target: the parser's own nodes (document,
+/// context element, fragment root) used to count toward `max_nodes`, so a
+/// limit of 1 rejected even a lone `<p>`.
+#[test]
+fn max_nodes_counts_only_the_authors_nodes() {
+    let mut limits = Limits::default();
+    limits.max_nodes = 1;
+    let policy = Policy::ugc()
+        .to_builder()
+        .limits(limits)
+        .build()
+        .expect("policy");
+    assert_eq!(policy.clean("<p>"), "<p></p>");
+    assert_eq!(policy.clean("x"), "x");
+    let over = policy.clean_report("<p>x");
+    assert_eq!(over.report.limit_exceeded(), Some(Limit::Nodes));
+    assert_eq!(over.html, "&lt;p&gt;x");
 }
