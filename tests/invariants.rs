@@ -7,49 +7,34 @@
 //!    kept HTML elements, allowed attributes and URLs with allowed schemes
 //!    (or relative), and no comments;
 //! 3. stable: the re-parse serializes (with the independent serializer in
-//!    `support`) to the output byte for byte, and cleaning the output again
-//!    gives it back;
+//!    `safe-markup-check`) to the output byte for byte, and cleaning the
+//!    output again gives it back (for the text preset: cleaning the
+//!    output's text);
 //! 4. contained: markup appended to the output is parsed as if the output
 //!    were not there;
 //! 5. faithful: the text of kept and unwrapped content survives (for the
 //!    text preset: the whole input, as text).
 //!
-//! Each corpus × preset is one test that lists every failure it found; the
+//! The checks themselves are `safe_markup_check::Checker` (crate
+//! `check/`), written for any policy; here they run on the presets. Each
+//! corpus × preset is one test that lists every failure it found; the
 //! work is shared through `OnceLock`s with `case_counts`, which prints how
 //! many cases each invariant was checked on (`--nocapture`).
 
 use std::collections::BTreeMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, OnceLock};
 
-use markup5ever_rcdom::{Handle, NodeData};
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
-use safe_markup::{Policy, TagAction};
+use safe_markup::{Policy, RelativeUrls};
+use safe_markup_check::{Checker, Expect, Stats};
 
-use crate::support::{self, Fragment};
-
-/// Appended to the output for the containment check.
-const SENTINEL: &str = "<p id=sentinel></p>";
+use crate::support;
 
 /// How many failures a test message lists.
 const SHOWN: usize = 20;
 
 /// Generated inputs per preset (`PROPTEST_CASES` overrides).
 const GENERATED_CASES: u32 = 256;
-
-/// Attributes holding one URL, a list of URLs, or image candidates.
-const URL_ATTRS: &[&str] = &[
-    "href",
-    "src",
-    "cite",
-    "action",
-    "formaction",
-    "poster",
-    "background",
-    "longdesc",
-    "ping",
-    "srcset",
-];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum PresetName {
@@ -73,79 +58,21 @@ impl PresetName {
 struct Preset {
     name: PresetName,
     policy: Policy,
-    /// The policy writes `rel` on `a` and `area` itself (its link rel).
-    adds_rel: bool,
-    /// The text preset, for the limit fallback.
-    text: Policy,
 }
 
 impl Preset {
     fn new(name: PresetName) -> Preset {
-        let (policy, adds_rel) = match name {
-            PresetName::Ugc => (Policy::ugc(), true),
-            PresetName::Strict => (Policy::strict(), true),
-            PresetName::Text => (Policy::text(), false),
+        let policy = match name {
+            PresetName::Ugc => Policy::ugc(),
+            PresetName::Strict => Policy::strict(),
+            PresetName::Text => Policy::text(),
         };
-        Preset {
-            name,
-            policy,
-            adds_rel,
-            text: Policy::text(),
-        }
+        Preset { name, policy }
     }
 
-    fn is_text(&self) -> bool {
-        self.name == PresetName::Text
-    }
-}
-
-/// How many cases each invariant was checked on.
-#[derive(Clone, Debug, Default)]
-struct Stats {
-    /// Inputs cleaned.
-    cases: usize,
-    /// Inputs whose cleaning panicked (invariant 1); nothing else is
-    /// checked for them.
-    panicked: usize,
-    /// Outputs re-parsed and checked against the allowlist.
-    allowlist: usize,
-    /// Elements and URL values checked in those outputs.
-    elements: usize,
-    urls: usize,
-    /// Outputs checked to re-serialize byte for byte.
-    reserialized: usize,
-    /// Outputs cleaned again.
-    idempotent: usize,
-    /// Outputs checked with markup appended.
-    contained: usize,
-    /// Faithful, by text nodes of the input (ugc, strict).
-    faithful_nodes: usize,
-    /// Text nodes of inputs found in the outputs.
-    text_nodes: usize,
-    /// Faithful, as whole text (text preset).
-    faithful_text: usize,
-    /// Inputs past a limit: output compared with the text preset's.
-    limit_fallback: usize,
-}
-
-impl Stats {
-    fn add(&mut self, other: &Stats) {
-        self.cases += other.cases;
-        self.panicked += other.panicked;
-        self.allowlist += other.allowlist;
-        self.elements += other.elements;
-        self.urls += other.urls;
-        self.reserialized += other.reserialized;
-        self.idempotent += other.idempotent;
-        self.contained += other.contained;
-        self.faithful_nodes += other.faithful_nodes;
-        self.text_nodes += other.text_nodes;
-        self.faithful_text += other.faithful_text;
-        self.limit_fallback += other.limit_fallback;
-    }
-
-    fn faithful(&self) -> usize {
-        self.faithful_nodes + self.faithful_text + self.limit_fallback
+    /// A checker that probes the preset for what it keeps.
+    fn checker(&self) -> Checker<'_> {
+        Checker::new(&self.policy)
     }
 }
 
@@ -158,381 +85,19 @@ struct Outcome {
     stats: Stats,
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "non-string panic".to_owned())
-}
-
 /// Checks every invariant on one input; failures are pushed as
 /// `"<case> [<preset>] <invariant>: <what>"`.
 fn check_case(
     preset: &Preset,
+    checker: &Checker<'_>,
     case: &str,
     input: &str,
     stats: &mut Stats,
     failures: &mut Vec<String>,
 ) {
     let tag = format!("{case} [{}]", preset.name.as_str());
-    let mut fail = |invariant: &str, what: String| {
-        failures.push(format!("{tag} {invariant}: {what}"));
-    };
-    stats.cases += 1;
-
-    // 1. Total.
-    let cleaned = match catch_unwind(AssertUnwindSafe(|| preset.policy.clean_report(input))) {
-        Ok(cleaned) => cleaned,
-        Err(payload) => {
-            stats.panicked += 1;
-            fail(
-                "total",
-                format!("clean panicked: {}", panic_message(&*payload)),
-            );
-            return;
-        }
-    };
-    let limited = cleaned.report.limit_exceeded().is_some();
-    check_output(preset, input, &cleaned.html, limited, stats, &mut fail);
-}
-
-/// Invariants 2 to 5 on one output of `preset` for `input`; `limited`:
-/// the report says a limit was exceeded.
-fn check_output(
-    preset: &Preset,
-    input: &str,
-    output: &str,
-    limited: bool,
-    stats: &mut Stats,
-    fail: &mut impl FnMut(&str, String),
-) {
-    // 2. Allowlist.
-    let parsed = support::parse_fragment(output);
-    let root = parsed.root();
-    stats.allowlist += 1;
-    check_allowlist(preset, &root, stats, fail);
-
-    // 3. Stable.
-    stats.reserialized += 1;
-    let reserialized = support::serialize_children(&root);
-    if reserialized != output {
-        fail(
-            "stable (re-parse and serialize)",
-            support::first_difference(output, &reserialized),
-        );
-    }
-    stats.idempotent += 1;
-    // For the text preset, cleaning the escaped output again escapes it
-    // once more by design; the fixed point there is the output's text.
-    let again_input = if preset.is_text() {
-        support::text_content(&root)
-    } else {
-        output.to_owned()
-    };
-    match catch_unwind(AssertUnwindSafe(|| preset.policy.clean(&again_input))) {
-        Ok(again) if again != output => fail(
-            if preset.is_text() {
-                "stable (clean(text(clean(x))) == clean(x))"
-            } else {
-                "stable (clean(clean(x)) == clean(x))"
-            },
-            support::first_difference(output, &again),
-        ),
-        Ok(_) => {}
-        Err(payload) => fail(
-            "total",
-            format!("clean of the output panicked: {}", panic_message(&*payload)),
-        ),
-    }
-
-    // 4. Contained.
-    stats.contained += 1;
-    check_contained(output, &reserialized, fail);
-
-    // 5. Faithful.
-    if limited {
-        stats.limit_fallback += 1;
-        let as_text = preset.text.clean(input);
-        if output != as_text {
-            fail(
-                "faithful (limit exceeded: output is the text preset's)",
-                support::first_difference(&as_text, output),
-            );
-        }
-    } else if preset.is_text() {
-        stats.faithful_text += 1;
-        let want = input
-            .replace("\r\n", "\n")
-            .replace('\r', "\n")
-            .replace('\0', "\u{fffd}");
-        let got = support::text_content(&root);
-        if got != want {
-            fail(
-                "faithful (text of output == input)",
-                support::first_difference(&want, &got),
-            );
-        }
-    } else {
-        stats.faithful_nodes += 1;
-        check_faithful(preset, input, &root, stats, fail);
-    }
-}
-
-/// Invariant 2 on the re-parsed output.
-fn check_allowlist(
-    preset: &Preset,
-    root: &Handle,
-    stats: &mut Stats,
-    fail: &mut impl FnMut(&str, String),
-) {
-    let policy = &preset.policy;
-    for node in support::descendants(root) {
-        match &node.data {
-            NodeData::Text { .. } => {}
-            NodeData::Comment { contents } => fail(
-                "allowlist (comment)",
-                format!("comment {}", support::snippet(contents, 60)),
-            ),
-            NodeData::Element { name, attrs, .. } => {
-                stats.elements += 1;
-                let tag = &*name.local;
-                if name.ns != html5ever::ns!(html) {
-                    fail(
-                        "allowlist (element)",
-                        format!("<{tag}> in namespace {}", &*name.ns),
-                    );
-                } else if policy.tag_action(tag) != TagAction::Keep {
-                    fail(
-                        "allowlist (element)",
-                        format!("<{tag}> has action {:?}", policy.tag_action(tag)),
-                    );
-                }
-                for a in attrs.borrow().iter() {
-                    let attr = &*a.name.local;
-                    let shown = match &a.name.prefix {
-                        Some(p) => format!("{}:{attr}", &**p),
-                        None => attr.to_owned(),
-                    };
-                    let allowed = a.name.ns == html5ever::ns!()
-                        && (policy.allows_attr(tag, attr)
-                            || (preset.adds_rel && attr == "rel" && matches!(tag, "a" | "area")));
-                    if !allowed {
-                        fail(
-                            "allowlist (attribute)",
-                            format!(
-                                "<{tag} {shown}={}> not allowed",
-                                support::snippet(&a.value, 60)
-                            ),
-                        );
-                    }
-                    if URL_ATTRS.contains(&attr) {
-                        for url in url_values(attr, &a.value) {
-                            stats.urls += 1;
-                            if let Some(why) = url_refused(preset, url) {
-                                fail(
-                                    "allowlist (URL)",
-                                    format!(
-                                        "<{tag} {shown}={}>: {why}",
-                                        support::snippet(&a.value, 80)
-                                    ),
-                                );
-                            }
-                        }
-                    }
-                }
-            }
-            NodeData::Doctype { name, .. } => {
-                fail("allowlist (doctype)", format!("<!DOCTYPE {name}>"))
-            }
-            NodeData::ProcessingInstruction { target, .. } => {
-                fail("allowlist (processing instruction)", format!("<?{target}>"))
-            }
-            NodeData::Document => fail("allowlist (document)", "document node".to_owned()),
-        }
-    }
-}
-
-/// The URLs in one attribute value: the whole value, each entry of a
-/// `ping` list, or each `srcset` candidate's URL.
-fn url_values<'a>(attr: &str, value: &'a str) -> Vec<&'a str> {
-    match attr {
-        "ping" => value
-            .split([' ', '\t', '\n', '\x0c', '\r'])
-            .filter(|s| !s.is_empty())
-            .collect(),
-        "srcset" => srcset_urls(value),
-        _ => vec![value],
-    }
-}
-
-/// The candidate URLs of a `srcset` value, per the HTML "parse a srcset
-/// attribute" steps: skip whitespace and commas, a URL is a run of
-/// non-whitespace (trailing commas end the candidate), descriptors run to
-/// the next comma outside parentheses.
-fn srcset_urls(value: &str) -> Vec<&str> {
-    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r');
-    let mut urls = Vec::new();
-    let mut rest = value;
-    loop {
-        rest = rest.trim_start_matches(|c| is_space(c) || c == ',');
-        if rest.is_empty() {
-            return urls;
-        }
-        let end = rest.find(is_space).unwrap_or(rest.len());
-        let (url, after) = rest.split_at(end);
-        rest = after;
-        if url.ends_with(',') {
-            urls.push(url.trim_end_matches(','));
-            continue;
-        }
-        urls.push(url);
-        // Skip the descriptors, up to a comma outside parentheses.
-        let mut in_parens = false;
-        let mut stop = rest.len();
-        for (i, c) in rest.char_indices() {
-            match c {
-                '(' => in_parens = true,
-                ')' => in_parens = false,
-                ',' if !in_parens => {
-                    stop = i + 1;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        rest = &rest[stop..];
-    }
-}
-
-/// Why a URL in the output is not acceptable, if it is not.
-fn url_refused(preset: &Preset, url: &str) -> Option<String> {
-    match url::Url::parse(url) {
-        Ok(parsed) if preset.policy.allows_scheme(parsed.scheme()) => None,
-        Ok(parsed) => Some(format!("scheme `{}` not allowed", parsed.scheme())),
-        Err(url::ParseError::RelativeUrlWithoutBase) => None,
-        Err(e) => Some(format!(
-            "URL {} does not parse: {e}",
-            support::snippet(url, 60)
-        )),
-    }
-}
-
-/// Invariant 4: `output + SENTINEL` parses as the output followed by the
-/// sentinel, a childless `p` directly in the fragment root, last.
-/// `reserialized` is the output parsed alone and serialized: what precedes
-/// the sentinel must serialize to the same (a difference there is a
-/// containment failure; one between it and the output is a stability one).
-fn check_contained(output: &str, reserialized: &str, fail: &mut impl FnMut(&str, String)) {
-    let combined = format!("{output}{SENTINEL}");
-    let parsed: Fragment = support::parse_fragment(&combined);
-    let root = parsed.root();
-    let sentinels: Vec<Handle> = support::descendants(&root)
-        .into_iter()
-        .filter(|n| {
-            support::element_name(n).is_some_and(|q| &*q.local == "p")
-                && support::attr(n, "id").as_deref() == Some("sentinel")
-        })
-        .collect();
-    let Some(sentinel) = sentinels.last() else {
-        fail("contained", "sentinel <p> not found".to_owned());
-        return;
-    };
-    let kids = root.children.borrow().clone();
-    let is_child = kids.iter().any(|k| std::rc::Rc::ptr_eq(k, sentinel));
-    if !is_child {
-        let parent = sentinel
-            .parent
-            .take()
-            .and_then(|weak| {
-                let strong = weak.upgrade();
-                sentinel.parent.set(Some(weak));
-                strong
-            })
-            .and_then(|p| support::element_name(&p).map(|q| q.local.to_string()))
-            .unwrap_or_else(|| "?".to_owned());
-        fail(
-            "contained",
-            format!("the sentinel <p> after the output ended up inside <{parent}>"),
-        );
-        return;
-    }
-    if !kids
-        .last()
-        .is_some_and(|k| std::rc::Rc::ptr_eq(k, sentinel))
-        || !sentinel.children.borrow().is_empty()
-    {
-        fail(
-            "contained",
-            "the sentinel <p> is not the last, empty child of the root".to_owned(),
-        );
-        return;
-    }
-    // What precedes the sentinel is the output, parsed as it was alone.
-    let before = support::serialize_nodes(&kids[..kids.len() - 1]);
-    if before != reserialized {
-        fail(
-            "contained (output parsed differently when followed by markup)",
-            support::first_difference(reserialized, &before),
-        );
-    }
-}
-
-/// Invariant 5 for ugc and strict: every non-blank text node of the input
-/// that is not inside a dropped element appears in the output's text.
-fn check_faithful(
-    preset: &Preset,
-    input: &str,
-    out_root: &Handle,
-    stats: &mut Stats,
-    fail: &mut impl FnMut(&str, String),
-) {
-    let out_text = support::text_content(out_root);
-    let parsed = support::parse_fragment(input);
-    let root = parsed.root();
-    // Text order is kept, so search from the last match first: linear on
-    // whole pages.
-    let mut cursor = 0;
-    let mut stack: Vec<(Handle, bool)> = root
-        .children
-        .borrow()
-        .iter()
-        .rev()
-        .map(|n| (n.clone(), false))
-        .collect();
-    while let Some((node, dropped)) = stack.pop() {
-        match &node.data {
-            NodeData::Element { name, .. } => {
-                let dropped = dropped || preset.policy.tag_action(&name.local) == TagAction::Drop;
-                stack.extend(
-                    node.children
-                        .borrow()
-                        .iter()
-                        .rev()
-                        .map(|n| (n.clone(), dropped)),
-                );
-            }
-            NodeData::Text { contents } if !dropped => {
-                let contents = contents.borrow();
-                let text = contents.trim();
-                if text.is_empty() {
-                    continue;
-                }
-                stats.text_nodes += 1;
-                let found = out_text[cursor..]
-                    .find(text)
-                    .map(|i| cursor + i)
-                    .or_else(|| out_text.find(text));
-                match found {
-                    Some(i) => cursor = i + text.len(),
-                    None => fail(
-                        "faithful (text lost)",
-                        format!("text {} not in the output", support::snippet(text, 80)),
-                    ),
-                }
-            }
-            _ => {}
-        }
+    for violation in checker.check_with_stats(input, stats) {
+        failures.push(format!("{tag} {violation}"));
     }
 }
 
@@ -581,8 +146,9 @@ fn run_files(corpus: Corpus, preset: &Preset) -> Outcome {
     let inputs = load(corpus);
     let mut stats = Stats::default();
     let mut failures = Vec::new();
+    let checker = preset.checker();
     for (case, input) in inputs {
-        check_case(preset, case, input, &mut stats, &mut failures);
+        check_case(preset, &checker, case, input, &mut stats, &mut failures);
     }
     Outcome {
         inputs: inputs.len(),
@@ -606,11 +172,19 @@ fn run_generated(preset: &Preset) -> Outcome {
     let stats = Mutex::new(Stats::default());
     let generated = Mutex::new(0usize);
     let mut runner = TestRunner::new(config);
+    let checker = preset.checker();
     let result = runner.run(&support::tag_soup(), |input| {
         *generated.lock().unwrap() += 1;
         let mut failures = Vec::new();
         let mut case_stats = Stats::default();
-        check_case(preset, "generated", &input, &mut case_stats, &mut failures);
+        check_case(
+            preset,
+            &checker,
+            "generated",
+            &input,
+            &mut case_stats,
+            &mut failures,
+        );
         stats.lock().unwrap().add(&case_stats);
         if failures.is_empty() {
             Ok(())
@@ -816,18 +390,12 @@ fn case_counts() {
 // means something.
 
 /// Runs invariants 2 to 5 on a hand-written `output` for `input`.
-fn failures_for(preset: &Preset, input: &str, output: &str, limited: bool) -> Vec<String> {
-    let mut failures = Vec::new();
-    let mut fail = |invariant: &str, what: String| failures.push(format!("{invariant}: {what}"));
-    check_output(
-        preset,
-        input,
-        output,
-        limited,
-        &mut Stats::default(),
-        &mut fail,
-    );
-    failures
+fn failures_for(policy: &Policy, input: &str, output: &str, limited: bool) -> Vec<String> {
+    Checker::new(policy)
+        .check_output(input, output, limited)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 #[test]
@@ -983,7 +551,7 @@ fn checks_catch_bad_outputs() {
     ];
     let mut missed = Vec::new();
     for (preset, input, output, limited, invariant) in bad {
-        let failures = failures_for(preset, input, output, *limited);
+        let failures = failures_for(&preset.policy, input, output, *limited);
         if !failures.iter().any(|f| f.starts_with(invariant)) {
             missed.push(format!(
                 "[{}] input {input:?}, output {output:?}: expected a `{invariant}` failure, got {failures:?}",
@@ -1008,7 +576,7 @@ fn checks_catch_bad_outputs() {
         (&text, "\u{feff}x", "&#xFEFF;x"),
     ];
     for (preset, input, output) in good {
-        let failures = failures_for(preset, input, output, false);
+        let failures = failures_for(&preset.policy, input, output, false);
         if !failures.is_empty() {
             missed.push(format!(
                 "[{}] input {input:?}, output {output:?}: expected no failure, got {failures:?}",
@@ -1019,6 +587,110 @@ fn checks_catch_bad_outputs() {
     assert!(missed.is_empty(), "{}", missed.join("\n"));
 }
 
+/// The checks follow the policy, not the presets: relative URLs only where
+/// the policy passes them, comments only where it keeps them, `rel` on kept
+/// links, and what a policy keeps beyond the presets.
+#[test]
+fn checks_follow_the_policy() {
+    let ugc = Policy::ugc();
+    let deny = ugc
+        .to_builder()
+        .relative_urls(RelativeUrls::Deny)
+        .build()
+        .unwrap();
+    let rewrite = ugc
+        .to_builder()
+        .relative_urls(RelativeUrls::Rewrite("https://example.org/d/".into()))
+        .build()
+        .unwrap();
+    let comments = ugc.to_builder().comments(true).build().unwrap();
+    let figure_only = Policy::builder()
+        .allow_tags(["figure", "img"])
+        .allow_attrs("img", ["src"])
+        .url_schemes(["https"])
+        .build()
+        .unwrap();
+    let link = r#"<a href="/x" rel="noopener noreferrer">l</a>"#;
+    // (name, policy, output, the invariant that must fail, or "" for none)
+    let cases: &[(&str, &Policy, &str, &str)] = &[
+        ("ugc", &ugc, link, ""),
+        ("deny", &deny, link, "allowlist (URL)"),
+        ("rewrite", &rewrite, link, "allowlist (URL)"),
+        (
+            "rewrite",
+            &rewrite,
+            r#"<a href="https://example.org/d/x" rel="noopener noreferrer">l</a>"#,
+            "",
+        ),
+        (
+            "deny",
+            &deny,
+            r#"<img srcset="a.png 1x">"#,
+            "allowlist (URL)",
+        ),
+        ("ugc", &ugc, "a<!--c-->", "allowlist (comment)"),
+        ("comments", &comments, "a<!--c-->", ""),
+        ("ugc", &ugc, "<section>x</section>", "allowlist (element)"),
+        ("figure_only", &figure_only, "<figure>x</figure>", ""),
+        (
+            "figure_only",
+            &figure_only,
+            r#"<img src="http://x.test/a.png">"#,
+            "allowlist (URL)",
+        ),
+        // Relative URLs pass in this policy: found by probing the <img>,
+        // as it keeps no <a href>.
+        ("figure_only", &figure_only, r#"<img src="a.png">"#, ""),
+        (
+            "figure_only",
+            &figure_only,
+            r#"<figure rel="x">y</figure>"#,
+            "allowlist (attribute)",
+        ),
+    ];
+    let mut missed = Vec::new();
+    for (name, policy, output, invariant) in cases {
+        let failures = failures_for(policy, "", output, false);
+        let ok = if invariant.is_empty() {
+            failures.is_empty()
+        } else {
+            failures.iter().any(|f| f.starts_with(invariant))
+        };
+        if !ok {
+            missed.push(format!(
+                "[{name}] output {output:?}: expected {}, got {failures:?}",
+                if invariant.is_empty() {
+                    "no failure".to_owned()
+                } else {
+                    format!("a `{invariant}` failure")
+                }
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+/// The probes find the presets' settings, which the fuzz targets state.
+#[test]
+fn probes_match_the_presets() {
+    for named in safe_markup_check::fuzz::named_policies() {
+        let probed = Expect::probe(&named.policy);
+        assert_eq!(probed.text_only, named.expect.text_only, "{}", named.name);
+        assert_eq!(probed.comments, named.expect.comments, "{}", named.name);
+        let relative = r#"<a href="x" rel="noopener">x</a>"#;
+        let passes = Checker::new(&named.policy)
+            .check_output("", relative, false)
+            .iter()
+            .all(|v| !v.detail.contains("relative URL"));
+        assert_eq!(
+            Some(passes),
+            named.expect.relative_urls,
+            "{}: relative URLs",
+            named.name
+        );
+    }
+}
+
 #[test]
 fn independent_serializer_round_trips() {
     let canonical = concat!(
@@ -1026,12 +698,15 @@ fn independent_serializer_round_trips() {
         "<pre>\n\nx</pre><pre>y\n</pre><br><img alt=\"\"><hr><wbr>",
         "<table><tbody><tr><td>1</td></tr></tbody></table><ul><li></li></ul>",
     );
-    let parsed = support::parse_fragment(canonical);
-    assert_eq!(support::serialize_children(&parsed.root()), canonical);
-    let messy = "<P TITLE=a&amp;b>x<br/>y</p><pre>\nz</pre>";
-    let parsed = support::parse_fragment(messy);
+    let parsed = safe_markup_check::parse_fragment(canonical);
     assert_eq!(
-        support::serialize_children(&parsed.root()),
+        safe_markup_check::serialize_children(&parsed.root()),
+        canonical
+    );
+    let messy = "<P TITLE=a&amp;b>x<br/>y</p><pre>\nz</pre>";
+    let parsed = safe_markup_check::parse_fragment(messy);
+    assert_eq!(
+        safe_markup_check::serialize_children(&parsed.root()),
         r#"<p title="a&amp;b">x<br>y</p><pre>z</pre>"#
     );
 }
@@ -1039,9 +714,9 @@ fn independent_serializer_round_trips() {
 #[test]
 fn srcset_candidates() {
     assert_eq!(
-        srcset_urls(" a.png 1x, b.png (x, y) 2x,c.png,,  d.png 100w ,e,f"),
+        safe_markup_check::srcset_urls(" a.png 1x, b.png (x, y) 2x,c.png,,  d.png 100w ,e,f"),
         ["a.png", "b.png", "c.png", "d.png", "e,f"]
     );
-    assert_eq!(srcset_urls("data:x,y 1x"), ["data:x,y"]);
-    assert!(srcset_urls(" , ").is_empty());
+    assert_eq!(safe_markup_check::srcset_urls("data:x,y 1x"), ["data:x,y"]);
+    assert!(safe_markup_check::srcset_urls(" , ").is_empty());
 }

@@ -3,6 +3,7 @@
 mod support;
 
 mod cli;
+mod fuzz_seeds;
 mod invariants;
 mod policy;
 mod snapshots;
