@@ -159,10 +159,61 @@ fn unclosed_a<M: Measurement>(c: &mut Criterion<M>) {
     });
 }
 
+/// The adversarial shapes of `tests/dos.rs`, each at its test size and a
+/// tenth of it, so that superlinear cost shows as a falling MB/s. Only
+/// safe-markup (ugc): ammonia has no depth limit, and on the nested shapes
+/// html5ever's cost grows with the square of the depth (one iteration of
+/// 16 000 nested `<ul><li>` would take seconds). Each figure is read
+/// against the diary corpus's ns/byte from the same run:
+/// `cargo bench --bench throughput -- 'diary/safe-markup-ugc|dos_'`.
+fn dos<M: Measurement>(c: &mut Criterion<M>) {
+    type Make = fn(usize) -> String;
+    let shapes: [(&str, usize, Make); 8] = [
+        ("dos_nested_b", 60_000, |n| "<b>".repeat(n) + "deep"),
+        ("dos_nested_ul_li", 16_000, |n| "<ul><li>".repeat(n) + "x"),
+        ("dos_table_fostered_nested", 20_000, |n| {
+            "<table>".to_owned() + &"<b>x".repeat(n)
+        }),
+        ("dos_table_fostered_flat", 20_000, |n| {
+            "<table>".to_owned() + &"x<br>".repeat(n) + "</table>"
+        }),
+        ("dos_unclosed_a", 100_000, |n| "<a>".repeat(n) + "x"),
+        ("dos_lt_run", 1 << 20, |n| "<".repeat(n)),
+        ("dos_entities", 100_000, |n| {
+            "&lt;&#x41;&eacute;&#169;&copy ".repeat(n / 5)
+        }),
+        ("dos_attributes", 40_000, |n| {
+            let mut s = String::from("<p");
+            for i in 0..n {
+                s.push_str(&format!(" a{i}=\"x\""));
+            }
+            s + ">x</p>"
+        }),
+    ];
+    let ugc = Policy::ugc();
+    for (name, n, make) in shapes {
+        let mut group = c.benchmark_group(name);
+        group
+            .sampling_mode(SamplingMode::Flat)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2));
+        for size in [n / 10, n] {
+            let input = make(size);
+            group.throughput(Throughput::Bytes(input.len() as u64));
+            group.bench_with_input(
+                BenchmarkId::new("safe-markup-ugc", size),
+                &input,
+                |b, input| b.iter(|| ugc.clean(black_box(input)).len()),
+            );
+        }
+        group.finish();
+    }
+}
+
 criterion_group! {
     name = wall_clock;
     config = Criterion::default().sample_size(10);
-    targets = diary, pages, depth_div, unclosed_b, attributes, unclosed_a
+    targets = diary, pages, depth_div, unclosed_b, attributes, unclosed_a, dos
 }
 
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
@@ -171,7 +222,7 @@ criterion_group! {
     config = Criterion::default()
         .with_measurement(cpu_time::ThreadCpuTime::default())
         .sample_size(10);
-    targets = diary, pages, depth_div, unclosed_b, attributes, unclosed_a
+    targets = diary, pages, depth_div, unclosed_b, attributes, unclosed_a, dos
 }
 
 fn main() {

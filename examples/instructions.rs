@@ -6,7 +6,7 @@
 //! instructions shape:NAME:N ENGINE
 //! ```
 //!
-//! `ENGINE` is `safe-markup-ugc`, `safe-markup-strict`, `ammonia` (its
+//! `ENGINE` is `safe-markup-ugc`, `safe-markup-strict`, `safe-markup-diary`, `ammonia` (its
 //! default builder) or `none` (load only, for a baseline). Every `*.html`
 //! file in `DIR` is read into memory first; only then does [`clean_all`]
 //! run, so under `valgrind --tool=callgrind
@@ -37,6 +37,7 @@ impl Engine {
         Some(match name {
             "safe-markup-ugc" => Engine::SafeMarkup(Box::new(safe_markup::Policy::ugc())),
             "safe-markup-strict" => Engine::SafeMarkup(Box::new(safe_markup::Policy::strict())),
+            "safe-markup-diary" => Engine::SafeMarkup(Box::new(safe_markup::Policy::diary())),
             "ammonia" => Engine::Ammonia(Box::default()),
             "none" => Engine::None,
             _ => return None,

@@ -6,11 +6,11 @@
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::num::NonZeroU32;
+use std::rc::Rc;
 
-use html5ever::interface::ElemName;
 use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::StrTendril;
-use html5ever::{Attribute, LocalName, Namespace, QualName};
+use html5ever::{Attribute, QualName, ns};
 
 use crate::limits::{Limit, Limits};
 
@@ -61,11 +61,24 @@ pub(crate) struct Node {
 
 pub(crate) struct Dom {
     nodes: Vec<Node>,
+    /// Where each element's start tag was in the input, for the report,
+    /// when the policy asks for spans (see [`SPAN_MARKER`]).
+    spans: std::collections::HashMap<NodeId, (u32, u32)>,
 }
+
+/// The name of the attribute the lexical step puts first on each start tag
+/// when the policy reports spans; its value is `START-END`, the tag's byte
+/// range in the input. The tokenizer reads NUL in a name as U+FFFD, and
+/// keeps only the first of two attributes with one name, so an author
+/// cannot forge it; the sink takes it off before anything sees it.
+pub(crate) const SPAN_MARKER: &str = "\u{FFFD}sm";
 
 impl Dom {
     pub(crate) fn new() -> Dom {
-        let mut dom = Dom { nodes: Vec::new() };
+        let mut dom = Dom {
+            nodes: Vec::new(),
+            spans: std::collections::HashMap::new(),
+        };
         dom.push(NodeData::Root);
         dom
     }
@@ -90,6 +103,13 @@ impl Dom {
             data,
         });
         id
+    }
+
+    /// The byte range of the start tag that made element `id`, if known.
+    pub(crate) fn span(&self, id: NodeId) -> Option<std::ops::Range<usize>> {
+        self.spans
+            .get(&id)
+            .map(|&(start, end)| start as usize..end as usize)
     }
 
     pub(crate) fn node(&self, id: NodeId) -> &Node {
@@ -247,21 +267,19 @@ impl Dom {
     }
 }
 
-/// An element's name, owned so that no borrow of the arena outlives the
-/// call (the tree builder holds names while it calls back into the sink).
-#[derive(Debug)]
-pub(crate) struct OwnedName {
-    ns: Namespace,
-    local: LocalName,
-}
-
-impl ElemName for OwnedName {
-    fn ns(&self) -> &Namespace {
-        &self.ns
-    }
-    fn local_name(&self) -> &LocalName {
-        &self.local
-    }
+/// What html5ever holds for a node: its index, and its name (shared with
+/// every clone of the handle). The tree builder asks for the name of every
+/// open element on each scope check, so a deep stack means many look-ups
+/// per tag; answering from the handle itself costs nothing, where looking
+/// the node up in the arena meant a `RefCell` borrow and two atom clones
+/// each time (about twice ammonia's cost per level of depth). The name
+/// never changes after the element is made, so the copy cannot go stale.
+#[derive(Clone, Debug)]
+pub(crate) struct Handle {
+    id: NodeId,
+    /// Empty for nodes that are not elements; html5ever only asks about
+    /// elements, and an empty name matches no rule.
+    name: Rc<QualName>,
 }
 
 /// Builds a [`Dom`] for html5ever and watches the parse limits.
@@ -273,16 +291,22 @@ pub(crate) struct Sink {
     /// Nodes the parser makes for itself (document, context element,
     /// fragment root); they do not count toward the node limit.
     base: Cell<usize>,
+    /// The name of handles that are not elements.
+    no_name: Rc<QualName>,
+    /// Whether start tags carry the lexer's span marker.
+    spans: bool,
 }
 
 impl Sink {
-    pub(crate) fn new(limits: &Limits) -> Sink {
+    pub(crate) fn new(limits: &Limits, spans: bool) -> Sink {
         Sink {
             dom: RefCell::new(Dom::new()),
             max_nodes: limits.max_nodes,
             max_depth: u32::try_from(limits.max_depth).unwrap_or(u32::MAX),
             exceeded: Cell::new(None),
             base: Cell::new(0),
+            no_name: Rc::new(QualName::new(None, ns!(), html5ever::local_name!(""))),
+            spans,
         }
     }
 
@@ -302,6 +326,14 @@ impl Sink {
             self.exceeded.set(Some(Limit::Nodes));
         }
         dom.push(data)
+    }
+
+    /// A handle for a node that is not an element.
+    fn handle(&self, id: NodeId) -> Handle {
+        Handle {
+            id,
+            name: Rc::clone(&self.no_name),
+        }
     }
 
     fn check_depth(&self, dom: &Dom, id: NodeId) {
@@ -332,9 +364,9 @@ impl Sink {
 }
 
 impl TreeSink for Sink {
-    type Handle = NodeId;
+    type Handle = Handle;
     type Output = Parsed;
-    type ElemName<'a> = OwnedName;
+    type ElemName<'a> = &'a QualName;
 
     fn finish(self) -> Parsed {
         Parsed {
@@ -345,54 +377,68 @@ impl TreeSink for Sink {
 
     fn parse_error(&self, _msg: Cow<'static, str>) {}
 
-    fn get_document(&self) -> NodeId {
-        self.dom.borrow().document()
+    fn get_document(&self) -> Handle {
+        let document = self.dom.borrow().document();
+        self.handle(document)
     }
 
-    fn elem_name<'a>(&'a self, target: &'a NodeId) -> OwnedName {
-        match self.dom.borrow().element(*target) {
-            Some(e) => OwnedName {
-                ns: e.name.ns.clone(),
-                local: e.name.local.clone(),
-            },
-            // html5ever only asks about elements; answer with a name that
-            // matches no rule rather than panic.
-            None => OwnedName {
-                ns: Namespace::from(""),
-                local: LocalName::from(""),
-            },
-        }
+    fn elem_name<'a>(&'a self, target: &'a Handle) -> &'a QualName {
+        &target.name
     }
 
-    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+    fn create_element(
+        &self,
+        name: QualName,
+        mut attrs: Vec<Attribute>,
+        flags: ElementFlags,
+    ) -> Handle {
+        let span = if self.spans
+            && attrs
+                .first()
+                .is_some_and(|a| a.name.ns == ns!() && &*a.name.local == SPAN_MARKER)
+        {
+            let marker = attrs.remove(0);
+            marker.value.split_once('-').and_then(|(start, end)| {
+                Some((start.parse::<u32>().ok()?, end.parse::<u32>().ok()?))
+            })
+        } else {
+            None
+        };
         let template_contents = flags.template.then(|| self.new_node(NodeData::Root));
-        self.new_node(NodeData::Element(Element {
+        let shared = Rc::new(name.clone());
+        let id = self.new_node(NodeData::Element(Element {
             name,
             attrs,
             template_contents,
             mathml_integration_point: flags.mathml_annotation_xml_integration_point,
-        }))
+        }));
+        if let Some(span) = span {
+            self.dom.borrow_mut().spans.insert(id, span);
+        }
+        Handle { id, name: shared }
     }
 
-    fn create_comment(&self, text: StrTendril) -> NodeId {
-        self.new_node(NodeData::Comment(text))
+    fn create_comment(&self, text: StrTendril) -> Handle {
+        let id = self.new_node(NodeData::Comment(text));
+        self.handle(id)
     }
 
-    fn create_pi(&self, _target: StrTendril, data: StrTendril) -> NodeId {
+    fn create_pi(&self, _target: StrTendril, data: StrTendril) -> Handle {
         // HTML parsing never makes processing instructions; keep the data
         // as a comment so the sanitizer reports and removes it.
-        self.new_node(NodeData::Comment(data))
+        let id = self.new_node(NodeData::Comment(data));
+        self.handle(id)
     }
 
-    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+    fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
         let mut dom = self.dom.borrow_mut();
         match child {
             NodeOrText::AppendNode(node) => {
-                dom.append(*parent, node);
-                self.check_depth(&dom, node);
+                dom.append(parent.id, node.id);
+                self.check_depth(&dom, node.id);
             }
             NodeOrText::AppendText(text) => {
-                dom.append_text(*parent, text);
+                dom.append_text(parent.id, text);
                 self.count_text(&dom);
             }
         }
@@ -400,11 +446,11 @@ impl TreeSink for Sink {
 
     fn append_based_on_parent_node(
         &self,
-        element: &NodeId,
-        prev_element: &NodeId,
-        child: NodeOrText<NodeId>,
+        element: &Handle,
+        prev_element: &Handle,
+        child: NodeOrText<Handle>,
     ) {
-        let has_parent = self.dom.borrow().parent(*element).is_some();
+        let has_parent = self.dom.borrow().parent(element.id).is_some();
         if has_parent {
             self.append_before_sibling(element, child);
         } else {
@@ -414,37 +460,41 @@ impl TreeSink for Sink {
 
     fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
 
-    fn get_template_contents(&self, target: &NodeId) -> NodeId {
-        self.dom
+    fn get_template_contents(&self, target: &Handle) -> Handle {
+        let contents = self
+            .dom
             .borrow()
-            .element(*target)
-            .and_then(|e| e.template_contents)
-            .unwrap_or(*target)
+            .element(target.id)
+            .and_then(|e| e.template_contents);
+        match contents {
+            Some(id) => self.handle(id),
+            None => target.clone(),
+        }
     }
 
-    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
-        x == y
+    fn same_node(&self, x: &Handle, y: &Handle) -> bool {
+        x.id == y.id
     }
 
     fn set_quirks_mode(&self, _mode: QuirksMode) {}
 
-    fn append_before_sibling(&self, sibling: &NodeId, child: NodeOrText<NodeId>) {
+    fn append_before_sibling(&self, sibling: &Handle, child: NodeOrText<Handle>) {
         let mut dom = self.dom.borrow_mut();
         match child {
             NodeOrText::AppendNode(node) => {
-                dom.insert_before(*sibling, node);
-                self.check_depth(&dom, node);
+                dom.insert_before(sibling.id, node.id);
+                self.check_depth(&dom, node.id);
             }
             NodeOrText::AppendText(text) => {
-                dom.insert_text_before(*sibling, text);
+                dom.insert_text_before(sibling.id, text);
                 self.count_text(&dom);
             }
         }
     }
 
-    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
+    fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
         let mut dom = self.dom.borrow_mut();
-        if let Some(e) = dom.element_mut(*target) {
+        if let Some(e) = dom.element_mut(target.id) {
             for attr in attrs {
                 if !e.attrs.iter().any(|a| a.name == attr.name) {
                     e.attrs.push(attr);
@@ -453,22 +503,134 @@ impl TreeSink for Sink {
         }
     }
 
-    fn remove_from_parent(&self, target: &NodeId) {
-        self.dom.borrow_mut().detach(*target);
+    fn remove_from_parent(&self, target: &Handle) {
+        self.dom.borrow_mut().detach(target.id);
     }
 
-    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+    fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
         let mut dom = self.dom.borrow_mut();
-        while let Some(child) = dom.first_child(*node) {
-            dom.append(*new_parent, child);
+        while let Some(child) = dom.first_child(node.id) {
+            dom.append(new_parent.id, child);
             self.check_depth(&dom, child);
         }
     }
 
-    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &Handle) -> bool {
         self.dom
             .borrow()
-            .element(*handle)
+            .element(handle.id)
             .is_some_and(|e| e.mathml_integration_point)
+    }
+}
+
+/// One step of a walk in document order ([`Dom::edges`]): a node is
+/// opened, its children are walked, then it is closed (text, comments and
+/// void elements too, right after their opening).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Edge {
+    Open(NodeId),
+    Close(NodeId),
+}
+
+/// The iterator behind [`Dom::edges`]: it follows the sibling and parent
+/// links, so it needs neither recursion nor a stack.
+pub(crate) struct Edges<'a> {
+    dom: &'a Dom,
+    root: NodeId,
+    next: Option<Edge>,
+}
+
+impl Iterator for Edges<'_> {
+    type Item = Edge;
+
+    fn next(&mut self) -> Option<Edge> {
+        let edge = self.next?;
+        self.next = match edge {
+            Edge::Open(id) => Some(match self.dom.first_child(id) {
+                Some(child) => Edge::Open(child),
+                None => Edge::Close(id),
+            }),
+            Edge::Close(id) => match (self.dom.next_sibling(id), self.dom.parent(id)) {
+                (Some(sibling), _) => Some(Edge::Open(sibling)),
+                (None, Some(parent)) if parent != self.root => Some(Edge::Close(parent)),
+                _ => None,
+            },
+        };
+        Some(edge)
+    }
+}
+
+/// Helpers for the output forms derived from the cleaned tree (excerpts,
+/// plain text).
+impl Dom {
+    /// A document holding `text` as its only child, as the text-only policy
+    /// and the past-a-limit fallback show their input: newlines normalized
+    /// the way the parser would (CRLF and CR become LF) and NUL as U+FFFD
+    /// (as the serializer writes it). Returns the dom and its root.
+    pub(crate) fn text_fragment(text: &str) -> (Dom, NodeId) {
+        let mut normalized = String::with_capacity(text.len());
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\r' => {
+                    chars.next_if_eq(&'\n');
+                    normalized.push('\n');
+                }
+                '\0' => normalized.push('\u{fffd}'),
+                c => normalized.push(c),
+            }
+        }
+        let mut dom = Dom::new();
+        let root = dom.document();
+        let id = dom.push(NodeData::Text(StrTendril::from(normalized)));
+        dom.append(root, id);
+        (dom, root)
+    }
+
+    /// Every node below `root` in document order, as open and close edges.
+    pub(crate) fn edges(&self, root: NodeId) -> Edges<'_> {
+        Edges {
+            dom: self,
+            root,
+            next: self.first_child(root).map(Edge::Open),
+        }
+    }
+
+    /// The text of a text node.
+    pub(crate) fn text(&self, id: NodeId) -> Option<&str> {
+        match &self.node(id).data {
+            NodeData::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Replaces the text of a text node (other nodes are left alone).
+    pub(crate) fn set_text(&mut self, id: NodeId, text: &str) {
+        if let NodeData::Text(t) = &mut self.node_mut(id).data {
+            *t = StrTendril::from_slice(text);
+        }
+    }
+
+    /// Detaches everything that follows `id` in document order below
+    /// `root`: the following siblings of `id` and of each of its ancestors
+    /// up to `root`. `id` and its ancestors stay.
+    pub(crate) fn detach_following(&mut self, id: NodeId, root: NodeId) {
+        let mut cur = id;
+        loop {
+            while let Some(next) = self.next_sibling(cur) {
+                self.detach(next);
+            }
+            match self.parent(cur) {
+                Some(parent) if parent != root => cur = parent,
+                _ => break,
+            }
+        }
+    }
+
+    /// Detaches every child of `id`.
+    pub(crate) fn detach_children(&mut self, id: NodeId) {
+        while let Some(child) = self.first_child(id) {
+            self.detach(child);
+        }
     }
 }

@@ -46,8 +46,8 @@ pub enum PolicyErrorKind {
         /// Why it cannot be kept.
         reason: &'static str,
     },
-    /// An attribute that runs code or cannot yet be checked (`on*`,
-    /// `style`, `srcdoc`) was allowed.
+    /// An attribute that runs code or cannot be checked (`on*`, `srcdoc`,
+    /// `style` without a list of CSS properties) was allowed.
     UnsafeAttribute {
         /// The attribute name.
         attr: String,
@@ -93,6 +93,32 @@ pub enum PolicyErrorKind {
     InvalidRel {
         /// The token.
         token: String,
+    },
+    /// A site host name for the link policy that is not a host name.
+    InvalidHost {
+        /// The host as given.
+        host: String,
+    },
+    /// A special-tag setting (site prefix, InterMap entry) that cannot
+    /// make a valid link.
+    InvalidSpecialTags {
+        /// What is wrong.
+        message: String,
+    },
+    /// A CSS property that runs code (`behavior`, `-moz-binding`) was
+    /// listed in
+    /// [`allow_style_properties`](crate::PolicyBuilder::allow_style_properties).
+    UnsafeStyleProperty {
+        /// The property, in lower case.
+        property: String,
+        /// Why it cannot be allowed.
+        reason: &'static str,
+    },
+    /// An [`id_prefix`](crate::PolicyBuilder::id_prefix) that is empty or
+    /// holds something other than ASCII letters, digits, `-` and `_`.
+    InvalidIdPrefix {
+        /// The prefix as given.
+        prefix: String,
     },
     /// A policy file that is not valid TOML or does not match the schema.
     File {
@@ -156,6 +182,19 @@ impl fmt::Display for PolicyError {
             PolicyErrorKind::InvalidRel { token } => {
                 write!(f, "`{token}` is not a valid rel token")
             }
+            PolicyErrorKind::InvalidHost { host } => {
+                write!(f, "`{host}` is not a host name")
+            }
+            PolicyErrorKind::InvalidSpecialTags { message } => {
+                write!(f, "invalid special tags: {message}")
+            }
+            PolicyErrorKind::UnsafeStyleProperty { property, reason } => {
+                write!(f, "CSS property `{property}` cannot be allowed: {reason}")
+            }
+            PolicyErrorKind::InvalidIdPrefix { prefix } => write!(
+                f,
+                "id prefix `{prefix}` must be ASCII letters, digits, `-` and `_`, and not empty"
+            ),
             PolicyErrorKind::File { message } => write!(f, "invalid policy file: {message}"),
         }
     }

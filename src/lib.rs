@@ -39,6 +39,25 @@
 //! `textarea`, `title`, …) can never be kept; asking for it is a build
 //! error.
 //!
+//! ## Excerpts and plain text
+//!
+//! Two more output forms start from the same cleaned tree as
+//! [`Policy::clean`]: [`Policy::excerpt`] cuts it to a number of visible
+//! characters at a word boundary, as safe HTML with every element closed
+//! (for previews and "recent posts" lists), and [`Policy::to_text`] writes
+//! it as plain text, with line breaks between blocks (for feeds, search
+//! indexes and notifications; it is text, not HTML: escape it before
+//! putting it in a page).
+//!
+//! ```
+//! use safe_markup::Policy;
+//!
+//! let policy = Policy::ugc();
+//! let post = "<p>First <b>entry</b> of the year.</p><p>Second paragraph.</p>";
+//! assert_eq!(policy.excerpt(post, 12), "<p>First <b>entry…</b></p>");
+//! assert_eq!(policy.to_text(post), "First entry of the year.\n\nSecond paragraph.");
+//! ```
+//!
 //! ## Untrusted input
 //!
 //! Cleaning cannot fail and does not panic. Its cost is linear in the
@@ -60,21 +79,30 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod css;
 mod dom;
 mod error;
+mod excerpt;
+mod ids;
+mod lexer;
 mod limits;
+mod links;
 mod parse;
+mod plain_text;
 mod policy;
 mod report;
 mod sanitize;
 mod serialize;
 mod tags;
+mod transform;
 mod url;
 
 pub use error::{CleanError, CleanErrorKind, PolicyError, PolicyErrorKind};
 pub use limits::{Limit, Limits};
+pub use plain_text::TextOptions;
 pub use policy::{Policy, PolicyBuilder, RelativeUrls, TagAction};
 pub use report::{Change, ChangeKind, Count, Report, Rule};
+pub use transform::SpecialTags;
 
 /// The result of [`Policy::clean_report`]: the safe HTML and what was
 /// removed or changed to get it.
@@ -126,7 +154,7 @@ impl Policy {
                 let CleanErrorKind::LimitExceeded { limit, .. } = *err.kind();
                 report.push(ChangeKind::Input, "", Rule::LimitExceeded(limit));
                 Cleaned {
-                    html: as_text(input),
+                    html: self.as_text_fallback(input),
                     report,
                 }
             }
@@ -159,13 +187,94 @@ impl Policy {
                 report: Report::default(),
             });
         }
-        let mut dom = parse::parse_fragment(input, &self.limits).map_err(limit_error)?;
-        let root = dom.fragment_root();
-        let mut report = Report::default();
-        sanitize::sanitize(&mut dom, root, self, &mut report).map_err(limit_error)?;
+        let (dom, root, report) = self.clean_dom(input).map_err(limit_error)?;
         let mut html = String::with_capacity(input.len());
         serialize::serialize(&dom, root, &mut html);
         Ok(Cleaned { html, report })
+    }
+
+    /// The input as the parser sees it after the lexical step, which
+    /// shows some markup as text (tags the policy escapes, a tag still
+    /// open at the end of the input, a tag with too many attributes). For
+    /// the invariant checker (`safe-markup-check`), which compares the
+    /// output's text with an independent parse of this; not a stable API.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// assert_eq!(Policy::diary().lexed_input("a<b>c</b> <h1>"), "a<b>c</b> &lt;h1>");
+    /// ```
+    #[doc(hidden)]
+    pub fn lexed_input(&self, input: &str) -> String {
+        if self.text_only {
+            return input.to_owned();
+        }
+        lexer::lex(input, self).text.into_owned()
+    }
+
+    /// The pipeline up to serialization: parse, sanitize and transform.
+    /// Every output form (HTML, excerpt, plain text) starts from this tree.
+    fn clean_dom(&self, input: &str) -> Result<(dom::Dom, dom::NodeId, Report), Limit> {
+        if input.len() > self.limits.max_input_bytes {
+            return Err(Limit::InputBytes);
+        }
+        let lexed = lexer::lex(input, self);
+        let mut report = Report::default();
+        for escaped in lexed.escaped {
+            let (kind, rule) = match escaped.reason {
+                lexer::Reason::Policy => (ChangeKind::Element, Rule::Escaped),
+                // `<!--`, and `<!`, `<?`, `</` before a non-letter, which
+                // the parser reads as (bogus) comments.
+                lexer::Reason::Unterminated if escaped.name.starts_with('!') => {
+                    (ChangeKind::Comment, Rule::Unterminated)
+                }
+                lexer::Reason::Unterminated => (ChangeKind::Element, Rule::Unterminated),
+                lexer::Reason::TooManyAttributes => {
+                    (ChangeKind::Element, Rule::LimitExceeded(Limit::Attributes))
+                }
+                lexer::Reason::InvalidSpecial => (ChangeKind::Element, Rule::InvalidSpecialTag),
+            };
+            report.push_span(kind, &escaped.name, rule, escaped.span);
+        }
+        let mut dom = parse::parse_fragment(&lexed.text, &self.limits, self.report_spans)?;
+        let root = dom.fragment_root();
+        if lexed.specials > 0
+            && let Some(special_tags) = &self.transforms.special_tags
+        {
+            transform::expand(&mut dom, root, special_tags);
+        }
+        sanitize::sanitize(&mut dom, root, self, &mut report)?;
+        transform::after_sanitize(&mut dom, root, self, &mut report);
+        Ok((dom, root, report))
+    }
+
+    /// The tree the other output forms (excerpt, plain text) are written
+    /// from: the cleaned tree, or, for the text-only policy and past a
+    /// limit, the input as one text node, as `clean` shows it then.
+    fn output_dom(&self, input: &str) -> (dom::Dom, dom::NodeId) {
+        if !self.text_only
+            && let Ok((dom, root, _)) = self.clean_dom(input)
+        {
+            return (dom, root);
+        }
+        dom::Dom::text_fragment(input)
+    }
+}
+
+impl Policy {
+    /// What [`Policy::clean`] gives past a limit: the input as text, with
+    /// the policy's paragraphs, line breaks and links (so that cleaning it
+    /// again gives it back).
+    fn as_text_fallback(&self, input: &str) -> String {
+        let t = &self.transforms;
+        if self.text_only || !(t.paragraphs || t.line_breaks || t.linkify) {
+            return as_text(input);
+        }
+        let (mut dom, root) = dom::Dom::text_fragment(input);
+        transform::after_sanitize(&mut dom, root, self, &mut Report::default());
+        let mut html = String::with_capacity(input.len() + input.len() / 8);
+        serialize::serialize(&dom, root, &mut html);
+        html
     }
 }
 

@@ -37,6 +37,12 @@ pub struct Limits {
     /// Default: 200 000, 35 times what the largest corpus page needs (5 740);
     /// at about 90 bytes a node this bounds the tree near 18 MB.
     pub max_nodes: usize,
+    /// Most attributes one tag may have. html5ever checks each attribute
+    /// against every earlier one on the same tag, so one tag with 40 000
+    /// attributes costs over a minute; a tag past this limit is shown as
+    /// text (only that tag: the rest of the input is cleaned as usual) and
+    /// reported. Default: 256, ten times the most any corpus tag has.
+    pub max_attributes: usize,
 }
 
 impl Default for Limits {
@@ -45,6 +51,7 @@ impl Default for Limits {
             max_input_bytes: 4 << 20,
             max_depth: 512,
             max_nodes: 200_000,
+            max_attributes: 256,
         }
     }
 }
@@ -70,6 +77,8 @@ pub enum Limit {
     Depth,
     /// [`Limits::max_nodes`].
     Nodes,
+    /// [`Limits::max_attributes`].
+    Attributes,
 }
 
 impl Limit {
@@ -78,6 +87,7 @@ impl Limit {
             Limit::InputBytes => limits.max_input_bytes,
             Limit::Depth => limits.max_depth,
             Limit::Nodes => limits.max_nodes,
+            Limit::Attributes => limits.max_attributes,
         }
     }
 }
@@ -88,6 +98,7 @@ impl std::fmt::Display for Limit {
             Limit::InputBytes => "input size",
             Limit::Depth => "nesting depth",
             Limit::Nodes => "node count",
+            Limit::Attributes => "attributes per tag",
         })
     }
 }

@@ -14,10 +14,11 @@ use crate::limits::{Limit, Limits};
 /// per-call overhead out of profiles.
 const CHUNK_BYTES: usize = 1024;
 
-pub(crate) fn parse_fragment(input: &str, limits: &Limits) -> Result<Dom, Limit> {
-    if input.len() > limits.max_input_bytes {
-        return Err(Limit::InputBytes);
-    }
+/// Parses `input`, which the caller has checked against
+/// [`Limits::max_input_bytes`] before the lexical step (whose escapes can
+/// make it longer).
+/// With `spans`, start tags carry the lexer's span marker.
+pub(crate) fn parse_fragment(input: &str, limits: &Limits, spans: bool) -> Result<Dom, Limit> {
     let opts = ParseOpts {
         tree_builder: TreeBuilderOpts {
             // Scripting on: `noscript` content is raw text, as in the
@@ -33,7 +34,8 @@ pub(crate) fn parse_fragment(input: &str, limits: &Limits) -> Result<Dom, Limit>
         },
     };
     let context = QualName::new(None, ns!(html), local_name!("div"));
-    let mut parser = html5ever::parse_fragment(Sink::new(limits), opts, context, Vec::new(), true);
+    let mut parser =
+        html5ever::parse_fragment(Sink::new(limits, spans), opts, context, Vec::new(), true);
     parser.tokenizer.sink.sink.start_counting();
     let mut rest = input;
     while !rest.is_empty() {

@@ -7,7 +7,9 @@ use serde::Deserialize;
 
 use crate::error::{PolicyError, PolicyErrorKind};
 use crate::limits::{Limit, Limits};
+use crate::links::{LinkOptions, Links};
 use crate::tags;
+use crate::transform::{SpecialTags, Transforms};
 
 /// What the sanitizer does with one element.
 ///
@@ -84,6 +86,15 @@ pub struct Policy {
     pub(crate) comments: bool,
     pub(crate) limits: Limits,
     pub(crate) text_only: bool,
+    /// Some tag is escaped: the lexical step shows such tags as typed.
+    pub(crate) escape_mode: bool,
+    pub(crate) report_spans: bool,
+    pub(crate) links: Links,
+    pub(crate) transforms: Transforms,
+    /// CSS properties kept in `style` attributes (lower case).
+    pub(crate) style_properties: BTreeSet<String>,
+    /// Prefix for kept ids, names and references to them.
+    pub(crate) id_prefix: Option<String>,
     source: PolicyBuilder,
 }
 
@@ -129,6 +140,11 @@ pub struct PolicyBuilder {
     comments: bool,
     limits: Limits,
     text_only: bool,
+    pub(crate) links: LinkOptions,
+    pub(crate) transforms: Transforms,
+    report_spans: bool,
+    style_properties: BTreeSet<String>,
+    id_prefix: Option<String>,
 }
 
 impl Default for PolicyBuilder {
@@ -144,6 +160,11 @@ impl Default for PolicyBuilder {
             comments: false,
             limits: Limits::default(),
             text_only: false,
+            links: LinkOptions::default(),
+            transforms: Transforms::default(),
+            report_spans: false,
+            style_properties: BTreeSet::new(),
+            id_prefix: None,
         };
         b = b.drop_tags(tags::DEFAULT_DROP.iter().copied());
         b
@@ -243,7 +264,8 @@ impl PolicyBuilder {
     /// use safe_markup::{Policy, TagAction};
     ///
     /// let policy = Policy::builder().other_tags(TagAction::Escape).build().unwrap();
-    /// assert_eq!(policy.clean("x<y>z"), "x&lt;y&gt;z&lt;/y&gt;");
+    /// // Shown as typed: `<y>` opened no element, so nothing closes it.
+    /// assert_eq!(policy.clean("x<y>z"), "x&lt;y&gt;z");
     /// ```
     pub fn other_tags(mut self, action: TagAction) -> PolicyBuilder {
         self.other = action;
@@ -370,6 +392,95 @@ impl PolicyBuilder {
         self
     }
 
+    /// CSS properties to keep in `style` attributes, added to the current
+    /// list. Default: none, and then allowing `style` on any element is a
+    /// build error. With a list, `style` may be allowed like any other
+    /// attribute ([`allow_attrs`](PolicyBuilder::allow_attrs),
+    /// [`allow_generic_attrs`](PolicyBuilder::allow_generic_attrs)); this
+    /// setting alone allows it nowhere.
+    ///
+    /// Each declaration is read with a CSS tokenizer and kept only if its
+    /// property is listed and its value is inert: keywords, numbers,
+    /// lengths, percentages, `#` colours, plain strings and the colour
+    /// functions `rgb()`, `rgba()`, `hsl()`, `hsla()`. Never kept, whatever
+    /// the list: `url(…)` and every other function, `!important`,
+    /// comments, blocks, at-keywords; a backslash anywhere removes the
+    /// whole attribute. Kept declarations are written back canonically
+    /// (`name: value; name: value`), and each dropped one is reported
+    /// ([`ChangeKind::Declaration`](crate::ChangeKind::Declaration)).
+    /// `behavior` and `-moz-binding` (they run code) and names that are
+    /// not CSS property names (custom properties `--x` included) are build
+    /// errors. Listing a property is a promise that any value of it is
+    /// harmless on your page: `position`, `z-index` or large `margin`s let
+    /// a post cover the page around it. In a policy file:
+    /// `style_properties = ["color", "text-align"]`.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::ugc()
+    ///     .to_builder()
+    ///     .allow_style_properties(["color", "text-align"])
+    ///     .allow_attrs("p", ["style"])
+    ///     .build()?;
+    /// assert_eq!(
+    ///     policy.clean(r#"<p style="COLOR:red;background:url(//t.test/x);text-align : center !important">x</p>"#),
+    ///     r#"<p style="color: red">x</p>"#
+    /// );
+    /// assert!(Policy::builder().allow_generic_attrs(["style"]).build().is_err());
+    /// assert!(Policy::builder().allow_style_properties(["-moz-binding"]).build().is_err());
+    /// # Ok::<(), safe_markup::PolicyError>(())
+    /// ```
+    pub fn allow_style_properties<I, S>(mut self, properties: I) -> PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.style_properties
+            .extend(properties.into_iter().map(|p| p.as_ref().to_owned()));
+        self
+    }
+
+    /// Prefixes every kept `id` and `name` value with `prefix` (unless it
+    /// starts with it already, so cleaning twice changes nothing), against
+    /// DOM clobbering: `<img name="getElementById">` or `<a id="config">`
+    /// would otherwise replace `document.getElementById` or
+    /// `window.config` for the page's own scripts. References to ids get
+    /// the same prefix, so the author's in-page links and tables keep
+    /// working: an `href` (on `a` and `area`) that is only a fragment
+    /// (`#notes`), `usemap`, `for`, `headers`, `list`, `itemref`,
+    /// `popovertarget`, `commandfor`, `anchor` and the ARIA id references
+    /// (`aria-labelledby`, …). A site that links to an author's anchors
+    /// from its own pages writes the prefix in those links too.
+    ///
+    /// Only attributes the policy allows are touched, and the change is
+    /// not reported: it is applied to every id alike, like
+    /// [`link_rel`](PolicyBuilder::link_rel). The prefix must be ASCII
+    /// letters, digits, `-` and `_`. Default: none. In a policy file:
+    /// `id_prefix = "user-content-"`.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::ugc()
+    ///     .to_builder()
+    ///     .allow_attrs("h2", ["id"])
+    ///     .allow_attrs("img", ["name"])
+    ///     .id_prefix("user-content-")
+    ///     .build()?;
+    /// let html = policy.clean(r##"<h2 id="notes">Notes</h2><a href="#notes">see</a><img name="getElementById" alt="">"##);
+    /// assert_eq!(
+    ///     html,
+    ///     r##"<h2 id="user-content-notes">Notes</h2><a href="#user-content-notes" rel="noopener noreferrer">see</a><img name="user-content-getElementById" alt="">"##
+    /// );
+    /// assert_eq!(policy.clean(&html), html);
+    /// # Ok::<(), safe_markup::PolicyError>(())
+    /// ```
+    pub fn id_prefix(mut self, prefix: impl Into<String>) -> PolicyBuilder {
+        self.id_prefix = Some(prefix.into());
+        self
+    }
+
     /// Resource limits. Default: [`Limits::default`].
     ///
     /// ```
@@ -382,6 +493,33 @@ impl PolicyBuilder {
     /// ```
     pub fn limits(mut self, limits: Limits) -> PolicyBuilder {
         self.limits = limits;
+        self
+    }
+
+    /// Gives every change in the report that comes from an element (the
+    /// element itself, its attributes, its URLs) the byte range of its
+    /// start tag in the input, so a moderation page can point at it. Not
+    /// for the formatting elements `b big code em font i nobr s small
+    /// strike strong tt u` (the parser compares their attributes, so they
+    /// cannot be marked), nor for elements the parser makes up (an implied
+    /// `tbody`), nor after the first `svg` or `math` start tag (where the
+    /// lexical step cannot tell markup from text as the parser does).
+    /// Tags shown as text by the lexical step always have their span. It costs a copy of the input and a little parsing. Default:
+    /// off.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::ugc().to_builder().report_spans(true).build()?;
+    /// let input = r#"<p>Hi <span onclick="x()">there</span></p>"#;
+    /// let cleaned = policy.clean_report(input);
+    /// let change = &cleaned.report.changes()[0];
+    /// assert_eq!(change.name, "onclick");
+    /// assert_eq!(change.span.clone().map(|s| &input[s]), Some(r#"<span onclick="x()">"#));
+    /// # Ok::<(), safe_markup::PolicyError>(())
+    /// ```
+    pub fn report_spans(mut self, on: bool) -> PolicyBuilder {
+        self.report_spans = on;
         self
     }
 
@@ -401,6 +539,19 @@ impl PolicyBuilder {
     /// ```
     pub fn build(&self) -> Result<Policy, PolicyError> {
         let err = |kind| Err(PolicyError::new(kind));
+        let mut style_properties = BTreeSet::new();
+        for property in &self.style_properties {
+            style_properties.insert(crate::css::check_property(property)?);
+        }
+        // `style` is checked CSS only with a list of properties to keep.
+        let style_ok = !style_properties.is_empty();
+        if let Some(prefix) = &self.id_prefix
+            && !crate::ids::valid_prefix(prefix)
+        {
+            return err(PolicyErrorKind::InvalidIdPrefix {
+                prefix: prefix.clone(),
+            });
+        }
         let mut keep: HashMap<LocalName, HashSet<LocalName>> = HashMap::new();
         let mut actions = HashMap::new();
         for (name, action) in &self.actions {
@@ -446,7 +597,7 @@ impl PolicyBuilder {
         for (tag, attrs) in &self.tag_attrs {
             check_tag_name(tag)?;
             for attr in attrs {
-                check_attr_name(attr)?;
+                check_attr_name(attr, style_ok)?;
             }
             if let Some(set) = keep.get_mut(&LocalName::from(tag.as_str())) {
                 set.extend(attrs.iter().map(|a| LocalName::from(a.as_str())));
@@ -454,7 +605,7 @@ impl PolicyBuilder {
         }
         let mut generic_attrs = HashSet::new();
         for attr in &self.generic_attrs {
-            check_attr_name(attr)?;
+            check_attr_name(attr, style_ok)?;
             generic_attrs.insert(LocalName::from(attr.as_str()));
         }
         if self.other == TagAction::Keep {
@@ -475,25 +626,32 @@ impl PolicyBuilder {
         };
         let mut link_rel: Vec<String> = Vec::new();
         for token in self.link_rel.split_ascii_whitespace() {
-            if token
-                .chars()
-                .any(|c| c.is_control() || c == '"' || c == '<' || c == '>')
-            {
-                return err(PolicyErrorKind::InvalidRel {
-                    token: token.to_owned(),
-                });
-            }
+            check_rel_token(token)?;
             let token = token.to_ascii_lowercase();
             if !link_rel.contains(&token) {
                 link_rel.push(token);
             }
         }
-        for limit in [Limit::InputBytes, Limit::Depth, Limit::Nodes] {
+        for limit in [
+            Limit::InputBytes,
+            Limit::Depth,
+            Limit::Nodes,
+            Limit::Attributes,
+        ] {
             if limit.max(&self.limits) == 0 {
                 return err(PolicyErrorKind::InvalidLimit { limit });
             }
         }
+        let links = self.links.build()?;
+        if let Some(special) = &self.transforms.special_tags {
+            special.check()?;
+        }
+        let escape_mode = self.other == TagAction::Escape
+            || self.actions.values().any(|a| *a == TagAction::Escape);
         Ok(Policy {
+            escape_mode,
+            links,
+            transforms: self.transforms.clone(),
             keep,
             actions,
             other: self.other,
@@ -504,9 +662,25 @@ impl PolicyBuilder {
             comments: self.comments,
             limits: self.limits,
             text_only: self.text_only,
+            report_spans: self.report_spans,
+            style_properties,
+            id_prefix: self.id_prefix.clone(),
             source: self.clone(),
         })
     }
+}
+
+/// A `rel` token must be something HTML can carry in an attribute.
+pub(crate) fn check_rel_token(token: &str) -> Result<(), PolicyError> {
+    if token
+        .chars()
+        .any(|c| c.is_control() || c == '"' || c == '<' || c == '>')
+    {
+        return Err(PolicyError::new(PolicyErrorKind::InvalidRel {
+            token: token.to_owned(),
+        }));
+    }
+    Ok(())
 }
 
 fn check_tag_name(name: &str) -> Result<(), PolicyError> {
@@ -522,7 +696,7 @@ fn check_tag_name(name: &str) -> Result<(), PolicyError> {
     }
 }
 
-fn check_attr_name(name: &str) -> Result<(), PolicyError> {
+fn check_attr_name(name: &str, style_ok: bool) -> Result<(), PolicyError> {
     let mut chars = name.chars();
     let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| {
@@ -535,8 +709,8 @@ fn check_attr_name(name: &str) -> Result<(), PolicyError> {
     }
     let reason = if name.starts_with("on") {
         "event handler attributes run script"
-    } else if name == "style" {
-        "inline CSS is not checked yet"
+    } else if name == "style" && !style_ok {
+        "inline CSS is only checked against a list of properties (allow_style_properties)"
     } else if name == "srcdoc" {
         "it holds a whole HTML document"
     } else if matches!(
@@ -593,7 +767,26 @@ struct PolicyFile {
     relative_base: Option<String>,
     link_rel: Option<String>,
     comments: Option<bool>,
+    style_properties: Option<Vec<String>>,
+    id_prefix: Option<String>,
     limits: Option<LimitsFile>,
+    external_link_rel: Option<String>,
+    site_hosts: Option<Vec<String>>,
+    external_links_new_tab: Option<bool>,
+    paragraphs: Option<bool>,
+    line_breaks: Option<bool>,
+    linkify: Option<bool>,
+    report_spans: Option<bool>,
+    special_tags: Option<SpecialTagsFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpecialTagsFile {
+    enabled: Option<bool>,
+    site_prefix: Option<String>,
+    /// Replaces the default table when given.
+    intermap: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Deserialize)]
@@ -602,6 +795,7 @@ struct LimitsFile {
     max_input_bytes: Option<usize>,
     max_depth: Option<usize>,
     max_nodes: Option<usize>,
+    max_attributes: Option<usize>,
 }
 
 fn file_error(message: impl Into<String>) -> PolicyError {
@@ -809,6 +1003,85 @@ impl Policy {
             .unwrap_or_else(|_| Policy::fallback())
     }
 
+    /// The legacy diary markup, for a community site's diary entries,
+    /// articles and replies: `a b blockquote br cite div em i li ol p pre
+    /// strong tt ul`, `href` on `a` (http, https, mailto or relative).
+    /// Every other tag is shown as the text the author typed
+    /// (`#include <stdio.h>`, `x<y`, `<h1>`), not dropped; `style` and other
+    /// attributes are removed and reported. Paragraphs from blank lines and
+    /// the special tags `<person>`, `<proj>` and `<wiki>` are on (see
+    /// [`PolicyBuilder::paragraphs`] and [`SpecialTags`]). Links are left
+    /// as the author wrote them, as the legacy site did for all but its
+    /// lowest-trust authors; use [`Policy::diary_untrusted`] for those.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::diary();
+    /// assert_eq!(policy.clean("Hello <B>bold</B> and <i>it</I>"), "Hello <b>bold</b> and <i>it</i>");
+    /// assert_eq!(policy.clean("#include <stdio.h> is needed"), "#include &lt;stdio.h&gt; is needed");
+    /// assert_eq!(policy.clean("<person>raph</person>"), r#"<a href="/person/raph/">raph</a>"#);
+    /// assert_eq!(
+    ///     policy.clean(r#"<a href="https://x.example/">x</a>"#),
+    ///     r#"<a href="https://x.example/">x</a>"#
+    /// );
+    /// ```
+    pub fn diary() -> Policy {
+        Policy::diary_builder()
+            .build()
+            .unwrap_or_else(|_| Policy::fallback())
+    }
+
+    /// [`Policy::diary`] for authors the site does not vouch for: links
+    /// that leave the site get `rel="nofollow ugc"`, so spam earns no
+    /// search ranking. Internal links (relative, or to
+    /// [`site_hosts`](PolicyBuilder::site_hosts)) do not.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::diary_untrusted();
+    /// assert_eq!(
+    ///     policy.clean(r#"<a href="https://x.example/">x</a> <person>raph</person>"#),
+    ///     r#"<a href="https://x.example/" rel="nofollow ugc">x</a> <a href="/person/raph/">raph</a>"#
+    /// );
+    /// ```
+    pub fn diary_untrusted() -> Policy {
+        Policy::diary_builder()
+            .external_link_rel("nofollow ugc")
+            .build()
+            .unwrap_or_else(|_| Policy::fallback())
+    }
+
+    fn diary_builder() -> PolicyBuilder {
+        Policy::builder()
+            .allow_tags([
+                "a",
+                "b",
+                "blockquote",
+                "br",
+                "cite",
+                "div",
+                "em",
+                "i",
+                "li",
+                "ol",
+                "p",
+                "pre",
+                "strong",
+                "tt",
+                "ul",
+            ])
+            .allow_attrs("a", ["href"])
+            .url_schemes(["http", "https", "mailto"])
+            .relative_urls(RelativeUrls::Pass)
+            // The legacy site showed `<script>` and friends as text too.
+            .escape_tags(tags::DEFAULT_DROP.iter().copied())
+            .other_tags(TagAction::Escape)
+            .paragraphs(true)
+            .special_tags(SpecialTags::new())
+    }
+
     /// No markup at all: the input is shown exactly as typed, as text.
     ///
     /// ```
@@ -835,16 +1108,24 @@ impl Policy {
             comments: false,
             limits: Limits::default(),
             text_only: true,
+            escape_mode: true,
+            report_spans: false,
+            links: Links::default(),
+            transforms: Transforms::default(),
+            style_properties: BTreeSet::new(),
+            id_prefix: None,
             source,
         }
     }
 
-    /// A preset by name: `ugc`, `strict` or `text`.
+    /// A preset by name: `ugc`, `strict`, `text`, `diary` or
+    /// `diary-untrusted`.
     ///
     /// ```
     /// use safe_markup::Policy;
     ///
     /// assert!(Policy::preset("ugc").is_some());
+    /// assert!(Policy::preset("diary-untrusted").is_some());
     /// assert!(Policy::preset("nope").is_none());
     /// ```
     pub fn preset(name: &str) -> Option<Policy> {
@@ -852,6 +1133,8 @@ impl Policy {
             "ugc" => Some(Policy::ugc()),
             "strict" => Some(Policy::strict()),
             "text" => Some(Policy::text()),
+            "diary" => Some(Policy::diary()),
+            "diary-untrusted" => Some(Policy::diary_untrusted()),
             _ => None,
         }
     }
@@ -934,12 +1217,54 @@ impl Policy {
         if let Some(v) = file.comments {
             b = b.comments(v);
         }
+        if let Some(v) = file.style_properties {
+            b = b.allow_style_properties(v);
+        }
+        if let Some(v) = file.id_prefix {
+            b = b.id_prefix(v);
+        }
         if let Some(l) = file.limits {
             let mut limits = b.limits;
             limits.max_input_bytes = l.max_input_bytes.unwrap_or(limits.max_input_bytes);
             limits.max_depth = l.max_depth.unwrap_or(limits.max_depth);
             limits.max_nodes = l.max_nodes.unwrap_or(limits.max_nodes);
+            limits.max_attributes = l.max_attributes.unwrap_or(limits.max_attributes);
             b = b.limits(limits);
+        }
+        if let Some(v) = file.external_link_rel {
+            b = b.external_link_rel(v);
+        }
+        if let Some(v) = file.site_hosts {
+            b = b.site_hosts(v);
+        }
+        if let Some(v) = file.external_links_new_tab {
+            b = b.external_links_new_tab(v);
+        }
+        if let Some(v) = file.paragraphs {
+            b = b.paragraphs(v);
+        }
+        if let Some(v) = file.line_breaks {
+            b = b.line_breaks(v);
+        }
+        if let Some(v) = file.linkify {
+            b = b.linkify(v);
+        }
+        if let Some(v) = file.report_spans {
+            b = b.report_spans(v);
+        }
+        if let Some(t) = file.special_tags {
+            if t.enabled == Some(false) {
+                b = b.no_special_tags();
+            } else {
+                let mut special = b.transforms.special_tags.clone().unwrap_or_default();
+                if let Some(prefix) = t.site_prefix {
+                    special = special.site_prefix(prefix);
+                }
+                if let Some(map) = t.intermap {
+                    special = special.with_intermap(map);
+                }
+                b = b.special_tags(special);
+            }
         }
         b.build()
     }
@@ -984,6 +1309,36 @@ impl Policy {
         self.schemes.contains(&scheme.to_ascii_lowercase())
     }
 
+    /// Whether declarations of this CSS property are kept in `style`
+    /// attributes (where `style` is allowed).
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::builder().allow_style_properties(["Color"]).build().unwrap();
+    /// assert!(policy.allows_style_property("color"));
+    /// assert!(!policy.allows_style_property("position"));
+    /// assert!(!Policy::ugc().allows_style_property("color"));
+    /// ```
+    pub fn allows_style_property(&self, property: &str) -> bool {
+        self.style_properties
+            .contains(&property.to_ascii_lowercase())
+    }
+
+    /// The prefix given to kept ids and names, if any
+    /// ([`PolicyBuilder::id_prefix`]).
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::ugc().to_builder().id_prefix("uc-").build().unwrap();
+    /// assert_eq!(policy.id_prefix(), Some("uc-"));
+    /// assert_eq!(Policy::ugc().id_prefix(), None);
+    /// ```
+    pub fn id_prefix(&self) -> Option<&str> {
+        self.id_prefix.as_deref()
+    }
+
     /// The policy's limits.
     ///
     /// ```
@@ -1020,6 +1375,12 @@ impl Policy {
     pub(crate) fn attr_allowed(&self, tag: &LocalName, attr: &LocalName) -> bool {
         self.generic_attrs.contains(attr)
             || self.keep.get(tag).is_some_and(|set| set.contains(attr))
+    }
+
+    /// Whether links get `rel` tokens from the policy (so the author's
+    /// own `rel` is merged with them rather than kept as written).
+    pub(crate) fn forces_rel(&self) -> bool {
+        !self.link_rel.is_empty() || self.links.is_active()
     }
 
     pub(crate) fn is_kept(&self, tag: &LocalName) -> bool {

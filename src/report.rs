@@ -30,6 +30,9 @@ pub enum ChangeKind {
     Text,
     /// The whole input.
     Input,
+    /// A declaration in a `style` attribute; [`Change::name`] is its
+    /// property (empty if it had none).
+    Declaration,
 }
 
 /// The rule behind a [`Change`].
@@ -73,7 +76,26 @@ pub enum Rule {
     Comment,
     /// A comment that would not re-parse the same (`--`, `<!`).
     UnsafeComment,
-    /// A limit was crossed; the whole input was shown as text.
+    /// A `style` declaration whose property the policy does not list, or
+    /// text in a `style` attribute that is not a `name: value` declaration.
+    StyleProperty,
+    /// A `style` declaration whose value holds something never kept:
+    /// `url(…)`, a function other than `rgb`, `rgba`, `hsl` and `hsla`,
+    /// `!important`, a comment, a block or an at-keyword. A backslash
+    /// escape anywhere removes the whole attribute
+    /// ([`ChangeKind::Attribute`]).
+    StyleValue,
+    /// A tag, comment or declaration still open at the end of the input,
+    /// which the parser would have thrown away with everything after it:
+    /// shown as text.
+    Unterminated,
+    /// A special tag (`<person>`, …) whose content its rules refuse: shown
+    /// as text.
+    InvalidSpecialTag,
+    /// An element with nothing but whitespace in it, removed (paragraphs).
+    Empty,
+    /// A limit was crossed; the whole input was shown as text (for
+    /// [`Limit::Attributes`], only the tag past it).
     LimitExceeded(Limit),
 }
 
@@ -103,6 +125,14 @@ pub struct Change {
     /// For URLs, the URL refused or rewritten.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Where in the input the change applies, as a byte range: for tags
+    /// the lexical step showed as text (escaped, unterminated, invalid
+    /// special tags, too many attributes) always; for an element and its
+    /// attributes and URLs, the element's start tag when the policy has
+    /// [`report_spans`](crate::PolicyBuilder::report_spans) on (elements
+    /// the parser made up, such as an implied `tbody`, have none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<std::ops::Range<usize>>,
 }
 
 /// Everything one clean removed or changed, in document order.
@@ -225,6 +255,7 @@ impl Report {
             rule,
             element: None,
             url: None,
+            span: None,
         });
     }
 
@@ -242,6 +273,33 @@ impl Report {
             rule,
             element: Some(element.to_owned()),
             url,
+            span: None,
+        });
+    }
+
+    /// Gives the changes pushed since `from` that have no span this one.
+    pub(crate) fn set_spans_from(&mut self, from: usize, span: std::ops::Range<usize>) {
+        for change in self.changes.iter_mut().skip(from) {
+            if change.span.is_none() {
+                change.span = Some(span.clone());
+            }
+        }
+    }
+
+    pub(crate) fn push_span(
+        &mut self,
+        kind: ChangeKind,
+        name: &str,
+        rule: Rule,
+        span: std::ops::Range<usize>,
+    ) {
+        self.changes.push(Change {
+            kind,
+            name: name.to_owned(),
+            rule,
+            element: None,
+            url: None,
+            span: Some(span),
         });
     }
 }

@@ -10,10 +10,12 @@ use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
 use crate::dom::{Dom, NodeData, NodeId};
 use crate::limits::Limit;
+use crate::links;
 use crate::policy::{Policy, TagAction};
 use crate::report::{ChangeKind, Report, Rule};
 use crate::tags;
 use crate::url::{self, UrlKind};
+use crate::{css, ids};
 
 /// Parser state that the kept ancestors of a node imply, as bits: whether
 /// a `p` is open in button scope, an `a` is open since the last marker, and
@@ -227,7 +229,20 @@ impl Sanitizer<'_> {
         }
     }
 
-    fn element(&mut self, id: NodeId, mut parent: NodeId) -> Result<(), Limit> {
+    /// Handles one element; what it reports gets the span of the
+    /// element's start tag, where known.
+    fn element(&mut self, id: NodeId, parent: NodeId) -> Result<(), Limit> {
+        let from = self.report.len();
+        let result = self.element_changes(id, parent);
+        if self.report.len() > from
+            && let Some(span) = self.dom.span(id)
+        {
+            self.report.set_spans_from(from, span);
+        }
+        result
+    }
+
+    fn element_changes(&mut self, id: NodeId, mut parent: NodeId) -> Result<(), Limit> {
         let Some(elem) = self.dom.element(id) else {
             return Ok(());
         };
@@ -363,8 +378,9 @@ impl Sanitizer<'_> {
         };
         let mut kept = Vec::with_capacity(attrs.len());
         let mut author_rel: Option<StrTendril> = None;
+        let mut author_target: Option<Attribute> = None;
         let is_link = matches!(*local, local_name!("a") | local_name!("area"));
-        for attr in attrs {
+        for mut attr in attrs {
             let attr_name = &attr.name.local;
             if attr.name.ns != ns!() || !self.policy.attr_allowed(local, attr_name) {
                 self.report.push_attr(
@@ -376,8 +392,32 @@ impl Sanitizer<'_> {
                 );
                 continue;
             }
-            if is_link && *attr_name == local_name!("rel") && !self.policy.link_rel.is_empty() {
+            // Against DOM clobbering (see `ids`). Before the URL check, so
+            // a fragment link rewritten against the base keeps its prefix.
+            if let Some(prefix) = &self.policy.id_prefix
+                && let Some(v) = ids::prefixed(prefix, local, attr_name, &attr.value)
+            {
+                attr.value = StrTendril::from(v);
+            }
+            if is_link && *attr_name == local_name!("rel") && self.policy.forces_rel() {
                 author_rel = Some(attr.value);
+                continue;
+            }
+            // A link that leaves the site in a new tab gets our `target`,
+            // not the author's.
+            if is_link && *attr_name == local_name!("target") && self.policy.links.new_tab {
+                author_target = Some(attr);
+                continue;
+            }
+            // Inline CSS: allowed only with a list of properties (a build
+            // check), and then only listed, inert declarations survive.
+            if *attr_name == local_name!("style") {
+                if let Some(value) = self.style(local, &attr.value) {
+                    kept.push(Attribute {
+                        name: attr.name,
+                        value,
+                    });
+                }
                 continue;
             }
             match url::url_kind(attr_name) {
@@ -424,22 +464,10 @@ impl Sanitizer<'_> {
                 value,
             });
         }
-        if is_link && !self.policy.link_rel.is_empty() && has_href {
-            let mut rel = String::new();
-            if let Some(author) = &author_rel {
-                for token in author.split_ascii_whitespace() {
-                    push_token(&mut rel, token);
-                }
-            }
-            for token in &self.policy.link_rel {
-                if !rel.split(' ').any(|t| t.eq_ignore_ascii_case(token)) {
-                    push_token(&mut rel, token);
-                }
-            }
-            kept.push(Attribute {
-                name: QualName::new(None, ns!(), local_name!("rel")),
-                value: StrTendril::from(rel),
-            });
+        if is_link && has_href {
+            links::finish_link(self.policy, &mut kept, author_rel, author_target);
+        } else if let Some(target) = author_target {
+            kept.push(target);
         }
         if let Some(e) = self.dom.element_mut(id) {
             e.attrs = kept;
@@ -487,9 +515,21 @@ impl Sanitizer<'_> {
     }
 }
 
-fn push_token(out: &mut String, token: &str) {
-    if !out.is_empty() {
-        out.push(' ');
+impl Sanitizer<'_> {
+    /// The canonical `style` value to keep on `local`, if any declaration
+    /// survives; reports each one dropped.
+    fn style(&mut self, local: &LocalName, value: &str) -> Option<StrTendril> {
+        let filtered = css::filter(&self.policy.style_properties, value);
+        for d in filtered.dropped {
+            // A value refused with no property is the whole attribute,
+            // refused for a backslash escape; the rest name a declaration.
+            let (kind, name) = if d.property.is_empty() && d.rule == Rule::StyleValue {
+                (ChangeKind::Attribute, "style")
+            } else {
+                (ChangeKind::Declaration, d.property.as_str())
+            };
+            self.report.push_attr(kind, name, d.rule, local, None);
+        }
+        filtered.value.map(StrTendril::from)
     }
-    out.push_str(token);
 }

@@ -173,12 +173,18 @@ fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
         let mut desc = "";
         if has_descriptors {
             let desc_start = i;
-            let mut depth = 0usize;
+            // The standard's descriptor tokenizer has one "in parens" state,
+            // not a nesting depth: the first `)` leaves it, however many `(`
+            // came before. Counting depth instead hid the second candidate
+            // of `a.png ((x) , javascript:alert(1) 2x)` inside the first
+            // one's descriptors, so it was never checked, while a browser
+            // reads `javascript:alert(1)` as a candidate URL.
+            let mut in_parens = false;
             while i < bytes.len() {
                 match bytes[i] {
-                    b'(' => depth += 1,
-                    b')' => depth = depth.saturating_sub(1),
-                    b',' if depth == 0 => break,
+                    b'(' => in_parens = true,
+                    b')' => in_parens = false,
+                    b',' if !in_parens => break,
                     _ => {}
                 }
                 i += 1;

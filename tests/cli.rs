@@ -1,8 +1,18 @@
-//! The `safe-markup` binary, run for real: arguments, stdin and files in,
-//! stdout, stderr and exit codes out.
+//! The `safe-markup` binary, run for real: arguments, stdin, files and
+//! directories in; stdout, stderr, files on disk and exit codes out.
+//!
+//! This file holds the helpers and the basics (stdin, presets, policies,
+//! usage errors, help); the submodules test one feature each.
 
 // The binary needs the `cli` feature; without it there is nothing to run.
 #![cfg(feature = "cli")]
+
+mod check;
+mod diary;
+mod encoding;
+mod in_place;
+mod jsonl;
+mod walk;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -10,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_safe-markup");
 
@@ -22,10 +32,10 @@ struct Run {
     stderr: String,
 }
 
-fn spawn(args: &[&str]) -> Child {
+fn spawn_in(dir: &Path, args: &[&str]) -> Child {
     Command::new(BIN)
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -33,12 +43,15 @@ fn spawn(args: &[&str]) -> Child {
         .expect("spawn safe-markup")
 }
 
+fn spawn(args: &[&str]) -> Child {
+    spawn_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
 /// Runs the binary with `stdin` fed from a thread, so neither side can
 /// block the other whatever the sizes.
-fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Run {
-    let mut child = spawn(args);
+fn finish(mut child: Child, stdin: &[u8]) -> Run {
     let mut input = child.stdin.take().expect("child stdin");
-    let data = stdin.as_ref().to_vec();
+    let data = stdin.to_vec();
     // The binary may exit without reading stdin (usage errors): ignore EPIPE.
     let writer = thread::spawn(move || {
         let _ = input.write_all(&data);
@@ -52,41 +65,78 @@ fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Run {
     }
 }
 
+/// Runs the binary in the crate's directory.
+fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> Run {
+    finish(spawn(args), stdin.as_ref())
+}
+
+/// Runs the binary in `dir`, so that relative paths in its messages are
+/// short and exact.
+fn run_in(dir: &TempDir, args: &[&str], stdin: impl AsRef<[u8]>) -> Run {
+    finish(spawn_in(dir.path(), args), stdin.as_ref())
+}
+
 /// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
+struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     fn new(test: &str) -> TempDir {
-        let path =
-            std::env::temp_dir().join(format!("safe-markup-cli-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("create temp dir");
-        TempDir(path)
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("safe-markup-cli-{test}-"))
+            .tempdir()
+            .expect("create temp dir");
+        TempDir(dir)
     }
 
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    fn join(&self, name: &str) -> PathBuf {
+        self.path().join(name)
+    }
+
+    /// Writes `name` (creating its directories); returns its full path.
     fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
-        let path = self.0.join(name);
+        let path = self.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("create parent dirs");
+        }
         fs::write(&path, contents).expect("write temp file");
         path.to_str().expect("temp path is UTF-8").to_owned()
     }
-}
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+    fn read(&self, name: &str) -> String {
+        fs::read_to_string(self.join(name)).unwrap_or_else(|e| panic!("read {name}: {e}"))
+    }
+
+    /// Every file under the directory, relative and sorted: to show that
+    /// nothing (a temporary file, a backup) was left behind.
+    fn listing(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut stack = vec![self.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).expect("read dir") {
+                let path = entry.expect("dir entry").path();
+                if path.is_dir() && !path.is_symlink() {
+                    stack.push(path);
+                } else {
+                    let rel = path.strip_prefix(self.path()).expect("under the temp dir");
+                    found.push(rel.to_string_lossy().into_owned());
+                }
+            }
+        }
+        found.sort();
+        found
     }
 }
 
-/// Parses `--jsonl` output, one JSON value per line.
+/// Parses `--jsonl` output (or a JSON report), one JSON value per line.
 fn jsonl(stdout: &str) -> Vec<Value> {
     stdout
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
         .collect()
-}
-
-fn ids(lines: &[Value]) -> Vec<Value> {
-    lines.iter().map(|line| line["id"].clone()).collect()
 }
 
 const MIXED: &str = r#"<h1>Title</h1><p>A <b>bold</b> <a href="https://x.test/">link</a></p>"#;
@@ -164,7 +214,7 @@ fn usage_and_policy_errors_exit_2() {
     let bad_schema = dir.file("schema.toml", "tags = 3\n");
     let unsafe_policy = dir.file("unsafe.toml", "tags = [\"script\"]\n");
     let good = dir.file("good.toml", "tags = [\"b\"]\n");
-    let missing = dir.0.join("missing.toml");
+    let missing = dir.join("missing.toml");
     let missing = missing.to_str().expect("UTF-8 path");
     let cases: &[(&str, &[&str], &[&str])] = &[
         (
@@ -209,10 +259,67 @@ fn usage_and_policy_errors_exit_2() {
         ),
         ("missing option value", &["--preset"], &["--preset"]),
         (
-            "two files",
-            &["a.html", "b.html"],
-            &["b.html", "only one FILE"],
+            "in place and check",
+            &["--in-place", "--check", "a.html"],
+            &["--in-place cannot be used with --check or --diff"],
         ),
+        (
+            "in place and diff",
+            &["-i", "--diff", "a.html"],
+            &["--in-place cannot be used with --check or --diff"],
+        ),
+        (
+            "in place without paths",
+            &["--in-place"],
+            &["--in-place needs files or directories"],
+        ),
+        (
+            "in place on stdin",
+            &["--in-place", "-"],
+            &["--in-place needs files or directories"],
+        ),
+        (
+            "backup without in place",
+            &["--backup", ".orig", "a.html"],
+            &["--backup needs --in-place"],
+        ),
+        (
+            "field without jsonl",
+            &["--field", "body"],
+            &["--field needs --jsonl"],
+        ),
+        (
+            "stdin twice",
+            &["-", "-"],
+            &["stdin (-) can be given only once"],
+        ),
+        (
+            "unknown encoding",
+            &["--encoding", "latin-9000"],
+            &["unknown encoding label 'latin-9000'"],
+        ),
+        (
+            "replacement encoding",
+            &["--encoding", "iso-2022-kr"],
+            &["replacement encoding"],
+        ),
+        (
+            "auto encoding with jsonl",
+            &["--jsonl", "--encoding", "auto"],
+            &["--encoding auto cannot be used with --jsonl"],
+        ),
+        (
+            "UTF-16 with jsonl",
+            &["--jsonl", "--encoding", "utf-16le"],
+            &["ASCII-compatible"],
+        ),
+        (
+            "unknown report format",
+            &["--report", "xml"],
+            &["unknown report format 'xml'"],
+        ),
+        ("zero jobs", &["--jobs", "0"], &["invalid --jobs '0'"]),
+        ("bad glob", &["--glob", "a[", "."], &["invalid --glob"]),
     ];
     for (case, args, messages) in cases {
         let run = run(args, "<b>x</b>");
@@ -228,26 +335,36 @@ fn usage_and_policy_errors_exit_2() {
     }
 }
 
+/// A missing file fails, named with the reason; the files around it are
+/// still cleaned, in order.
 #[test]
 fn missing_input_file_exits_3_and_names_it() {
     let dir = TempDir::new("missing_input");
-    let missing = dir.0.join("no-such-post.html");
-    let run = run(&[missing.to_str().expect("UTF-8 path")], "");
+    dir.file("a.html", "<b onclick=x>a</b>");
+    dir.file("c.html", "<i>c</i>");
+    let run = run_in(&dir, &["a.html", "no-such-post.html", "c.html"], "");
     assert_eq!(run.code, Some(3), "{run:?}");
-    assert_eq!(run.stdout, "");
-    assert!(run.stderr.contains("no-such-post.html"), "{run:?}");
-    assert!(
-        run.stderr.contains("No such file") || run.stderr.contains("not found"),
-        "{run:?}"
+    assert_eq!(run.stdout, "<b>a</b><i>c</i>");
+    assert_eq!(
+        run.stderr,
+        "safe-markup: no-such-post.html: cannot read: No such file or directory (os error 2)\n"
     );
 }
 
+/// A directory with nothing to clean is not an error, but says so.
 #[test]
-fn directory_as_input_exits_3() {
-    let dir = TempDir::new("directory_input");
-    let run = run(&[dir.0.to_str().expect("UTF-8 path")], "");
-    assert_eq!(run.code, Some(3), "{run:?}");
-    assert!(run.stderr.contains(&*dir.0.to_string_lossy()), "{run:?}");
+fn empty_directory_warns() {
+    let dir = TempDir::new("empty_directory");
+    fs::create_dir(dir.join("empty")).expect("mkdir");
+    let run = run_in(&dir, &["empty"], "");
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "safe-markup: warning: empty: no files to clean (looked for *.html, *.htm)\n"
+    );
+    let quiet = run_in(&dir, &["--quiet", "empty"], "");
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (Some(0), ""));
 }
 
 #[test]
@@ -272,186 +389,6 @@ fn invalid_utf8_is_decoded_lossily_with_a_warning() {
     assert_eq!(from_file.stdout, from_stdin.stdout);
     assert!(from_file.stderr.contains("latin1.html"), "{from_file:?}");
     assert!(from_file.stderr.contains("byte offset 8"), "{from_file:?}");
-}
-
-#[test]
-fn jsonl_cleans_each_line_with_its_report() {
-    let input = concat!(
-        r#"{"id": 1, "html": "<b onclick=x>one</b><script>evil()</script>"}"#,
-        "\n",
-        r#"{"id": 2, "html": "<i>two</i>", "author": "ignored"}"#,
-        "\n",
-    );
-    let run = run(&["--jsonl"], input);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.stderr, "");
-    let lines = jsonl(&run.stdout);
-    assert_eq!(lines.len(), 2, "{run:?}");
-    assert_eq!(lines[0]["id"], json!(1));
-    assert_eq!(lines[0]["html"], json!("<b>one</b>"));
-    let changes = lines[0]["report"]["changes"]
-        .as_array()
-        .expect("changes array");
-    assert!(
-        changes.iter().any(|c| c["name"] == "onclick"),
-        "{changes:?}"
-    );
-    assert!(
-        changes
-            .iter()
-            .any(|c| c["name"] == "script" && c["rule"] == "dropped"),
-        "{changes:?}"
-    );
-    assert_eq!(
-        lines[1],
-        json!({"id": 2, "html": "<i>two</i>", "report": {"changes": []}})
-    );
-}
-
-#[test]
-fn jsonl_with_a_file_argument_and_a_policy() {
-    let dir = TempDir::new("jsonl_file");
-    let posts = dir.file("posts.jsonl", "{\"id\":\"p1\",\"html\":\"<h1>T</h1>\"}\n");
-    let run = run(&["--jsonl", "--preset", "strict", &posts], "");
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(jsonl(&run.stdout)[0]["html"], json!("T"));
-}
-
-/// Every kind of bad line is reported with its line number and skipped;
-/// the lines around it are still cleaned, in order, and the exit code is 3.
-#[test]
-fn jsonl_bad_lines_are_reported_and_skipped() {
-    let cases: &[(&str, &str, &str)] = &[
-        ("not JSON", "{\"id\": 2, \"html\": ", "invalid JSON"),
-        (
-            "not an object",
-            "[2, \"<b>x</b>\"]",
-            "expected a JSON object, found an array",
-        ),
-        (
-            "a bare string",
-            "\"<b>x</b>\"",
-            "expected a JSON object, found a string",
-        ),
-        ("missing html", "{\"id\": 2}", "missing \"html\""),
-        (
-            "html is a number",
-            "{\"id\": 2, \"html\": 42}",
-            "\"html\" must be a string, found a number",
-        ),
-        (
-            "html is null",
-            "{\"id\": 2, \"html\": null}",
-            "\"html\" must be a string, found null",
-        ),
-        (
-            "html is an object",
-            "{\"id\": 2, \"html\": {}}",
-            "\"html\" must be a string, found an object",
-        ),
-    ];
-    for (case, bad, reason) in cases {
-        let input = format!(
-            "{{\"id\": 1, \"html\": \"<b>a</b>\"}}\n{bad}\n{{\"id\": 3, \"html\": \"<i>c</i>\"}}\n"
-        );
-        let run = run(&["--jsonl"], input);
-        assert_eq!(run.code, Some(3), "{case}: {run:?}");
-        let lines = jsonl(&run.stdout);
-        assert_eq!(ids(&lines), [json!(1), json!(3)], "{case}: {run:?}");
-        assert_eq!(lines[1]["html"], json!("<i>c</i>"), "{case}");
-        assert!(
-            run.stderr.contains("safe-markup: stdin:2: "),
-            "{case}: {run:?}"
-        );
-        assert!(
-            run.stderr.contains(reason),
-            "{case}: expected {reason:?} in {run:?}"
-        );
-        assert_eq!(
-            run.stderr.lines().count(),
-            1,
-            "{case}: one message per bad line"
-        );
-    }
-}
-
-#[test]
-fn jsonl_bad_line_in_a_file_names_the_file() {
-    let dir = TempDir::new("jsonl_bad_file");
-    let posts = dir.file("export.jsonl", "{\"html\": \"a\"}\n\n{oops}\n");
-    let run = run(&["--jsonl", &posts], "");
-    assert_eq!(run.code, Some(3), "{run:?}");
-    // Blank lines still count: the bad line is line 3.
-    assert!(
-        run.stderr.contains("export.jsonl:3: invalid JSON"),
-        "{run:?}"
-    );
-    assert_eq!(jsonl(&run.stdout).len(), 1);
-}
-
-#[test]
-fn jsonl_crlf_and_blank_lines() {
-    let input = "{\"id\": \"a\", \"html\": \"<b>x</b>\"}\r\n\r\n   \r\n{\"id\": \"b\", \"html\": \"y\"}\r\n\n";
-    let run = run(&["--jsonl"], input);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.stderr, "");
-    assert!(!run.stdout.contains('\r'), "{run:?}");
-    let lines = jsonl(&run.stdout);
-    assert_eq!(ids(&lines), [json!("a"), json!("b")]);
-    assert_eq!(lines[0]["html"], json!("<b>x</b>"));
-}
-
-#[test]
-fn jsonl_last_line_without_newline() {
-    let run = run(
-        &["--jsonl"],
-        "{\"id\": 1, \"html\": \"x\"}\n{\"id\": 2, \"html\": \"y\"}",
-    );
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(ids(&jsonl(&run.stdout)), [json!(1), json!(2)]);
-}
-
-#[test]
-fn jsonl_ids_of_any_type_are_preserved() {
-    let ids_in = [
-        json!(7),
-        json!(-3),
-        json!(1.5),
-        json!("post-42"),
-        json!(true),
-        Value::Null,
-        json!([1, "two"]),
-        json!({"table": "posts", "row": 9}),
-    ];
-    let mut input = String::new();
-    for id in &ids_in {
-        input.push_str(&json!({"id": id, "html": "<b>x</b>"}).to_string());
-        input.push('\n');
-    }
-    // No id at all comes out as null.
-    input.push_str("{\"html\": \"<b>x</b>\"}\n");
-    let run = run(&["--jsonl"], input);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    let mut expected = ids_in.to_vec();
-    expected.push(Value::Null);
-    let lines = jsonl(&run.stdout);
-    assert_eq!(ids(&lines), expected);
-    for line in &lines {
-        let keys: Vec<&String> = line.as_object().expect("object").keys().collect();
-        assert_eq!(keys, ["html", "id", "report"], "{line}");
-    }
-}
-
-#[test]
-fn jsonl_invalid_utf8_warns_with_line_and_offset() {
-    // Line 1 is 13 bytes with its newline; the 0xff is 9 bytes into line 2.
-    let input = b"{\"html\":\"a\"}\n{\"html\":\"\xff\"}\n";
-    let run = run(&["--jsonl"], input);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stderr.contains("stdin:2:"), "{run:?}");
-    assert!(run.stderr.contains("byte offset 22"), "{run:?}");
-    let lines = jsonl(&run.stdout);
-    assert_eq!(lines[1]["html"], json!("\u{FFFD}"));
 }
 
 /// Reads one line of output, then closes the pipe: the binary must stop
@@ -505,12 +442,56 @@ fn help_documents_options_and_exit_codes() {
             "--preset",
             "--policy",
             "--jsonl",
+            "--field",
+            "--strict",
+            "--encoding",
+            "--glob",
+            "--in-place",
+            "--backup",
+            "--check",
+            "--diff",
+            "--report",
+            "--quiet",
+            "--jobs",
             "Examples:",
             "Exit codes:",
         ] {
             assert!(run.stdout.contains(needle), "{flag}: {needle:?} missing");
         }
-        for code in ["0  ", "2  ", "3  "] {
+        // An example for each use.
+        let examples = run
+            .stdout
+            .split("Examples:")
+            .nth(1)
+            .and_then(|rest| rest.split("Exit codes:").next())
+            .expect("an Examples section before Exit codes");
+        let commands: Vec<&str> = examples
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("safe-markup"))
+            .collect();
+        for option in [
+            "<",
+            "--preset",
+            "--policy",
+            "--in-place",
+            "--backup",
+            "--check",
+            "--diff",
+            "--jsonl",
+            "--field",
+            "--report",
+            "--glob",
+            "--encoding auto",
+            "--encoding windows-1252",
+            "| head",
+        ] {
+            assert!(
+                commands.iter().any(|c| c.contains(option)),
+                "{flag}: no example uses {option:?}"
+            );
+        }
+        for code in ["0  ", "1  ", "2  ", "3  "] {
             assert!(
                 run.stdout.lines().any(|l| l.trim_start().starts_with(code)),
                 "{flag}: exit code {code:?} not documented"

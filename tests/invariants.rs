@@ -41,16 +41,23 @@ enum PresetName {
     Ugc,
     Strict,
     Text,
+    Diary,
 }
 
 impl PresetName {
-    const ALL: [PresetName; 3] = [PresetName::Ugc, PresetName::Strict, PresetName::Text];
+    const ALL: [PresetName; 4] = [
+        PresetName::Ugc,
+        PresetName::Strict,
+        PresetName::Text,
+        PresetName::Diary,
+    ];
 
     fn as_str(self) -> &'static str {
         match self {
             PresetName::Ugc => "ugc",
             PresetName::Strict => "strict",
             PresetName::Text => "text",
+            PresetName::Diary => "diary",
         }
     }
 }
@@ -66,6 +73,8 @@ impl Preset {
             PresetName::Ugc => Policy::ugc(),
             PresetName::Strict => Policy::strict(),
             PresetName::Text => Policy::text(),
+            // The untrusted variant: the same markup plus the link policy.
+            PresetName::Diary => Policy::diary_untrusted(),
         };
         Preset { name, policy }
     }
@@ -295,6 +304,26 @@ fn xss_strict() {
 #[test]
 fn xss_text() {
     assert_clean(Corpus::Xss, PresetName::Text);
+}
+
+#[test]
+fn diary_diary() {
+    assert_clean(Corpus::Diary, PresetName::Diary);
+}
+
+#[test]
+fn pages_diary() {
+    assert_clean(Corpus::Pages, PresetName::Diary);
+}
+
+#[test]
+fn xss_diary() {
+    assert_clean(Corpus::Xss, PresetName::Diary);
+}
+
+#[test]
+fn generated_diary() {
+    assert_clean(Corpus::Generated, PresetName::Diary);
 }
 
 #[test]

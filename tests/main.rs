@@ -3,7 +3,14 @@
 mod support;
 
 mod cli;
+mod dos;
+mod excerpt;
 mod fuzz_seeds;
 mod invariants;
+mod legacy;
+mod plain_text;
 mod policy;
+mod report_spans;
+mod security;
 mod snapshots;
+mod url_evasions;

@@ -13,6 +13,9 @@
 //! repeat = "<b>"                # optional: generated input is
 //! times = 60000                 #   input + repeat × times + after,
 //! after = "x"                   #   with `{i}` in `repeat` replaced by the index
+//! mode = "excerpt"              # optional: the output form, `clean` (default),
+//! max_chars = 20                #   `excerpt` (with `max_chars`) or `text`
+//! link_urls = true              #   (optionally with `link_urls`)
 //! ```
 //!
 //! Large inputs (generated ones, or over 4 KiB) are snapshotted as a
@@ -26,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use safe_markup::{Change, Cleaned, Policy, Rule};
+use safe_markup::{Change, Cleaned, Policy, Rule, TextOptions};
 use serde::Deserialize;
 
 /// Inputs longer than this are summarized rather than shown whole.
@@ -53,6 +56,16 @@ struct Case {
     times: Option<usize>,
     #[serde(default)]
     after: String,
+    mode: Option<String>,
+    max_chars: Option<usize>,
+    link_urls: Option<bool>,
+}
+
+/// The output form a case snapshots.
+enum Mode {
+    Clean,
+    Excerpt(usize),
+    Text { link_urls: bool },
 }
 
 impl Case {
@@ -79,6 +92,29 @@ impl Case {
         }
         s.push_str(&self.after);
         s
+    }
+
+    fn mode(&self, file: &str) -> Mode {
+        let name = &self.name;
+        let mode = match self.mode.as_deref().unwrap_or("clean") {
+            "clean" => Mode::Clean,
+            "excerpt" => Mode::Excerpt(self.max_chars.unwrap_or_else(|| {
+                panic!("{file}: case `{name}`: mode `excerpt` needs `max_chars`")
+            })),
+            "text" => Mode::Text {
+                link_urls: self.link_urls.unwrap_or(false),
+            },
+            other => panic!("{file}: case `{name}`: unknown mode `{other}`"),
+        };
+        assert!(
+            self.max_chars.is_none() || matches!(mode, Mode::Excerpt(_)),
+            "{file}: case `{name}`: `max_chars` is for mode `excerpt`"
+        );
+        assert!(
+            self.link_urls.is_none() || matches!(mode, Mode::Text { .. }),
+            "{file}: case `{name}`: `link_urls` is for mode `text`"
+        );
+        mode
     }
 
     /// The policy, and how to name it in the snapshot.
@@ -308,6 +344,47 @@ fn render(
     out
 }
 
+/// The text snapshotted for an `excerpt` case (hand-written inputs only:
+/// no summary).
+fn render_excerpt(policy_label: &str, policy: &Policy, input: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "policy: {policy_label}");
+    block(&mut out, "input", input);
+    let excerpt = policy.excerpt(input, max_chars);
+    let _ = writeln!(out, "max_chars: {max_chars}");
+    block(&mut out, "excerpt", &excerpt);
+    let _ = writeln!(
+        out,
+        "visible chars: {} (clean output: {})",
+        crate::excerpt::visible_chars(&excerpt),
+        crate::excerpt::visible_chars(&policy.clean(input))
+    );
+    // Stability, as for clean output (the text preset escapes its input by
+    // design).
+    if policy_label != "text" {
+        let again = policy.clean(&excerpt);
+        if again == excerpt {
+            out.push_str("clean(excerpt): unchanged\n");
+        } else {
+            block(&mut out, "clean(excerpt): CHANGED", &again);
+        }
+    }
+    out
+}
+
+/// The text snapshotted for a `text` case.
+fn render_text(policy_label: &str, policy: &Policy, input: &str, link_urls: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "policy: {policy_label}");
+    block(&mut out, "input", input);
+    if link_urls {
+        out.push_str("link_urls: true\n");
+    }
+    let options = TextOptions::new().link_urls(link_urls);
+    block(&mut out, "text", &policy.to_text_with(input, &options));
+    out
+}
+
 fn check_name(file: &str, name: &str) {
     assert!(
         !name.is_empty()
@@ -335,8 +412,14 @@ fn snapshots() {
             );
             let (policy, label) = case.policy(file);
             let input = case.full_input();
-            let cleaned = policy.clean_report(&input);
-            let text = render(case, &label, &policy, &input, &cleaned);
+            let text = match case.mode(file) {
+                Mode::Clean => {
+                    let cleaned = policy.clean_report(&input);
+                    render(case, &label, &policy, &input, &cleaned)
+                }
+                Mode::Excerpt(max_chars) => render_excerpt(&label, &policy, &input, max_chars),
+                Mode::Text { link_urls } => render_text(&label, &policy, &input, link_urls),
+            };
             let description = if case.generated() || input.len() > SUMMARY_BYTES {
                 format!("{file}: {} (generated input)", case.name)
             } else {

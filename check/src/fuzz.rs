@@ -77,11 +77,12 @@ pub struct NamedPolicy {
     pub expect: Expect,
 }
 
-/// The presets (`ugc`, `strict`, `text`) and [`maximal`], built once.
+/// The presets (`ugc`, `strict`, `text`), [`maximal`] and
+/// [`diary_everything`], built once.
 ///
 /// ```
 /// let names: Vec<_> = safe_markup_check::fuzz::named_policies().iter().map(|p| p.name).collect();
-/// assert_eq!(names, ["ugc", "strict", "text", "maximal"]);
+/// assert_eq!(names, ["ugc", "strict", "text", "maximal", "diary"]);
 /// ```
 pub fn named_policies() -> &'static [NamedPolicy] {
     static POLICIES: OnceLock<Vec<NamedPolicy>> = OnceLock::new();
@@ -116,8 +117,33 @@ pub fn named_policies() -> &'static [NamedPolicy] {
                 policy: maximal(),
                 expect: parsing(true),
             },
+            NamedPolicy {
+                name: "diary",
+                policy: diary_everything(),
+                expect: parsing(false),
+            },
         ]
     })
+}
+
+/// The `diary-untrusted` preset with every diary feature on: special tags,
+/// paragraphs, line breaks, bare-URL links, external links in a new tab,
+/// report spans.
+///
+/// ```
+/// let policy = safe_markup_check::fuzz::diary_everything();
+/// assert_eq!(policy.clean("a\nb http://x.test/"), "a<br>b <a href=\"http://x.test/\" rel=\"nofollow ugc noopener noreferrer\" target=\"_blank\">http://x.test/</a>");
+/// ```
+pub fn diary_everything() -> Policy {
+    Policy::diary_untrusted()
+        .to_builder()
+        .line_breaks(true)
+        .linkify(true)
+        .external_links_new_tab(true)
+        .site_hosts(["diary.example"])
+        .report_spans(true)
+        .build()
+        .unwrap_or_else(|_| Policy::diary_untrusted())
 }
 
 /// Every element of the HTML standard, current and obsolete, and a few the
@@ -396,6 +422,32 @@ const SCHEMES: &[&str] = &[
     "1bad",
 ];
 
+/// CSS properties for [`maximal`] and the `policy` target: common ones,
+/// and ones whose values could load things (`background`, `cursor`,
+/// `list-style`), where only the value filter stands in the way.
+///
+/// ```
+/// use safe_markup_check::fuzz::{STYLE_PROPERTIES, maximal};
+///
+/// assert!(STYLE_PROPERTIES.iter().all(|p| maximal().allows_style_property(p)));
+/// ```
+pub const STYLE_PROPERTIES: &[&str] = &[
+    "color",
+    "background",
+    "background-color",
+    "background-image",
+    "border",
+    "cursor",
+    "font",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "list-style",
+    "margin",
+    "text-align",
+    "width",
+];
+
 /// Tags the builder accepts as kept (table parts given their table).
 fn keepable(tag: &str) -> bool {
     Policy::builder()
@@ -405,9 +457,10 @@ fn keepable(tag: &str) -> bool {
 }
 
 /// Everything the builder accepts: every keepable HTML element, every
-/// accepted attribute on all of them, every accepted scheme, comments,
-/// relative URLs passed, a link rel. Not safe to deploy (it keeps forms and
-/// `data:` URLs, for a start); it is the widest surface for the invariants.
+/// accepted attribute on all of them (`style` too, with
+/// [`STYLE_PROPERTIES`]), every accepted scheme, comments, relative URLs
+/// passed, a link rel. Not safe to deploy (it keeps forms and `data:` URLs,
+/// for a start); it is the widest surface for the invariants.
 ///
 /// ```
 /// let policy = safe_markup_check::fuzz::maximal();
@@ -418,6 +471,8 @@ pub fn maximal() -> Policy {
     Policy::builder()
         .allow_tags(keepable_tags())
         .allow_generic_attrs(accepted_attrs())
+        .allow_style_properties(STYLE_PROPERTIES)
+        .allow_generic_attrs(["style"])
         .url_schemes(accepted_schemes())
         .comments(true)
         .link_rel("noopener")
@@ -698,6 +753,11 @@ pub struct PolicySpec {
     pub other: Option<TagAction>,
     /// `limits`, if called.
     pub limits: Option<Limits>,
+    /// `allow_style_properties` with [`STYLE_PROPERTIES`], and whether
+    /// `style` is also allowed on every kept tag, if called.
+    pub style: Option<bool>,
+    /// `id_prefix`, if called.
+    pub id_prefix: Option<String>,
 }
 
 /// Reads knobs from fixed positions, so a mutated byte changes one knob;
@@ -784,7 +844,11 @@ impl PolicySpec {
     /// - 37: comments (keep, on, off);
     /// - 38: other tags (keep, unwrap, drop, escape, or `Keep`: a build
     ///   error);
-    /// - 39 ≡ 3 (mod 4): limits from 40–42 (some zero: a build error).
+    /// - 39 ≡ 3 (mod 4): limits from 40–42 (some zero: a build error);
+    /// - 43 ≡ 1 (mod 4): style properties; ≡ 3: and `style` on every
+    ///   kept tag;
+    /// - 44 ≡ 1 (mod 4): id prefix `user-content-`; ≡ 3: an invalid one
+    ///   (a build error).
     ///
     /// Every byte has a fixed place, so a mutation changes one knob; past
     /// the end every byte is 0, the first choice.
@@ -854,6 +918,16 @@ impl PolicySpec {
             limits.max_nodes = k.pick(42, MAX_NODES);
             limits
         });
+        let style = match k.at(43) % 4 {
+            1 => Some(false),
+            3 => Some(true),
+            _ => None,
+        };
+        let id_prefix = match k.at(44) % 4 {
+            1 => Some("user-content-".to_owned()),
+            3 => Some("user content".to_owned()),
+            _ => None,
+        };
         PolicySpec {
             base,
             tags,
@@ -864,6 +938,8 @@ impl PolicySpec {
             comments,
             other,
             limits,
+            style,
+            id_prefix,
         }
     }
 
@@ -913,6 +989,15 @@ impl PolicySpec {
         }
         if let Some(limits) = self.limits {
             b = b.limits(limits);
+        }
+        if let Some(everywhere) = self.style {
+            b = b.allow_style_properties(STYLE_PROPERTIES);
+            if everywhere {
+                b = b.allow_generic_attrs(["style"]);
+            }
+        }
+        if let Some(prefix) = &self.id_prefix {
+            b = b.id_prefix(prefix);
         }
         b.build()
     }
@@ -987,6 +1072,15 @@ impl PolicySpec {
                 ".limits(Limits {{ max_input_bytes: {}, max_depth: {}, max_nodes: {} }})",
                 l.max_input_bytes, l.max_depth, l.max_nodes
             ));
+        }
+        if let Some(everywhere) = self.style {
+            out.push_str(".allow_style_properties(STYLE_PROPERTIES)");
+            if everywhere {
+                out.push_str(r#".allow_generic_attrs(["style"])"#);
+            }
+        }
+        if let Some(prefix) = &self.id_prefix {
+            out.push_str(&format!(".id_prefix({prefix:?})"));
         }
         out.push_str(".build()");
         out

@@ -38,6 +38,10 @@ pub enum Invariant {
     /// 2: a URL with a scheme the policy does not allow, a relative URL
     /// where the policy does not pass them, or one that does not parse.
     AllowlistUrl,
+    /// 2: a `style` value with a declaration whose property the policy
+    /// does not list, or with anything that loads or runs (`url(`,
+    /// `expression(`, an escape, a comment, `!important`, an at-rule).
+    AllowlistStyle,
     /// 2: a comment, where the policy removes comments.
     AllowlistComment,
     /// 2: a doctype.
@@ -62,6 +66,10 @@ pub enum Invariant {
     FaithfulText,
     /// 5: past a limit, the output is not the input as text.
     FaithfulLimit,
+    /// 5: the output holds text the input did not: the report-span
+    /// marker the lexical step puts on tags (`\u{FFFD}sm=`), where the
+    /// parser read the tag as text.
+    FaithfulAddedMarker,
 }
 
 impl Invariant {
@@ -78,6 +86,7 @@ impl Invariant {
             Invariant::AllowlistElement => "allowlist (element)",
             Invariant::AllowlistAttribute => "allowlist (attribute)",
             Invariant::AllowlistUrl => "allowlist (URL)",
+            Invariant::AllowlistStyle => "allowlist (style)",
             Invariant::AllowlistComment => "allowlist (comment)",
             Invariant::AllowlistDoctype => "allowlist (doctype)",
             Invariant::AllowlistProcessingInstruction => "allowlist (processing instruction)",
@@ -92,6 +101,7 @@ impl Invariant {
             Invariant::FaithfulTextLost => "faithful (text lost)",
             Invariant::FaithfulText => "faithful (text of output == input)",
             Invariant::FaithfulLimit => "faithful (limit exceeded: output is the text preset's)",
+            Invariant::FaithfulAddedMarker => "faithful (span marker in the output)",
         }
     }
 
@@ -109,6 +119,7 @@ impl Invariant {
             Invariant::AllowlistElement
             | Invariant::AllowlistAttribute
             | Invariant::AllowlistUrl
+            | Invariant::AllowlistStyle
             | Invariant::AllowlistComment
             | Invariant::AllowlistDoctype
             | Invariant::AllowlistProcessingInstruction
@@ -117,7 +128,10 @@ impl Invariant {
             | Invariant::StableIdempotent
             | Invariant::StableTextIdempotent => 3,
             Invariant::Contained | Invariant::ContainedReparse => 4,
-            Invariant::FaithfulTextLost | Invariant::FaithfulText | Invariant::FaithfulLimit => 5,
+            Invariant::FaithfulTextLost
+            | Invariant::FaithfulText
+            | Invariant::FaithfulLimit
+            | Invariant::FaithfulAddedMarker => 5,
         }
     }
 }
@@ -313,6 +327,9 @@ enum Scope {
     All,
     /// Total, stable and contained (the `roundtrip` fuzz target).
     Stable,
+    /// Allowlist, stable and contained: for output forms that leave
+    /// content out by design (excerpts), where faithful does not apply.
+    Derived,
 }
 
 /// Checks the output invariants of one policy.
@@ -460,6 +477,37 @@ impl<'p> Checker<'p> {
         found
     }
 
+    /// Invariants 2 to 4 (allowlist, stable, contained) on `output`, an
+    /// output form derived from the policy's cleaned tree that leaves
+    /// content out by design, such as [`Policy::excerpt`]: everything but
+    /// faithful. Cleaning it again must give it back, as for clean output.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    /// use safe_markup_check::{Checker, Invariant};
+    ///
+    /// let policy = Policy::ugc();
+    /// let checker = Checker::new(&policy);
+    /// let excerpt = policy.excerpt("<ul><li>one two three</li><li>four</li></ul>", 9);
+    /// assert_eq!(excerpt, "<ul><li>one two…</li></ul>");
+    /// assert!(checker.check_derived(&excerpt).is_empty());
+    /// // An excerpt cut as text, not as a tree, would not be closed.
+    /// let found = checker.check_derived("<ul><li>one two…");
+    /// assert!(found.iter().any(|v| v.invariant == Invariant::Contained));
+    /// ```
+    ///
+    /// [`Policy::excerpt`]: safe_markup::Policy::excerpt
+    pub fn check_derived(&self, output: &str) -> Vec<Violation> {
+        self.check_derived_with_stats(output, &mut Stats::default())
+    }
+
+    /// As [`Checker::check_derived`], counting into `stats`.
+    pub fn check_derived_with_stats(&self, output: &str, stats: &mut Stats) -> Vec<Violation> {
+        let mut found = Vec::new();
+        self.output_checks("", output, false, Scope::Derived, stats, &mut found);
+        found
+    }
+
     /// Invariants 2 to 5 on a given `output` of the policy for `input`
     /// (`limited`: the report says a limit was exceeded), for checking the
     /// checks on hand-written outputs.
@@ -494,7 +542,7 @@ impl<'p> Checker<'p> {
         let root = parsed.root();
 
         // 2. Allowlist.
-        if scope == Scope::All {
+        if scope != Scope::Stable {
             stats.allowlist += 1;
             self.check_allowlist(&root, stats, &mut fail);
         }
@@ -511,6 +559,17 @@ impl<'p> Checker<'p> {
         stats.idempotent += 1;
         self.check_idempotent(output, &root, stats, &mut fail);
 
+        // 5 (cheap, for every scope): no span marker leaked into the text.
+        // The parser reads NUL as U+FFFD, so `\0sm=` in the input is fine.
+        if output.contains("\u{FFFD}sm=")
+            && !input.replace('\0', "\u{FFFD}").contains("\u{FFFD}sm=")
+        {
+            fail(
+                Invariant::FaithfulAddedMarker,
+                "the output holds the span marker the input did not".to_owned(),
+            );
+        }
+
         // 4. Contained.
         stats.contained += 1;
         check_contained(output, &reserialized, &mut fail);
@@ -521,8 +580,19 @@ impl<'p> Checker<'p> {
         }
         if limited {
             stats.limit_fallback += 1;
+            // The input as text: exactly the text preset's output, or, for
+            // a policy that makes paragraphs, that text in `p` elements.
             let as_text = text_policy().clean(input);
-            if output != as_text {
+            let squeeze =
+                |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_whitespace()).collect() };
+            let in_paragraphs = squeeze(output) == squeeze(&as_text)
+                || (squeeze(&dom::text_content(&root))
+                    == squeeze(&dom::text_content(&dom::parse_fragment(&as_text).root()))
+                    && dom::descendants(&root)
+                        .iter()
+                        .filter_map(dom::element_name)
+                        .all(|n| &*n.local == "p"));
+            if output != as_text && !in_paragraphs {
                 fail(Invariant::FaithfulLimit, first_difference(&as_text, output));
             }
         } else if self.expect.text_only {
@@ -625,10 +695,30 @@ impl<'p> Checker<'p> {
                             Some(p) => format!("{}:{attr}", &**p),
                             None => attr.to_owned(),
                         };
-                        // The policy's link rel goes on kept links.
+                        // The policy's link rel goes on kept links, and a
+                        // new tab for external links, but only with
+                        // `noopener noreferrer` (no reverse tabnabbing).
+                        let link = kept && matches!(tag, "a" | "area");
+                        let opener_safe = || {
+                            attrs.borrow().iter().any(|r| {
+                                &*r.name.local == "rel" && {
+                                    let tokens: Vec<String> = r
+                                        .value
+                                        .split_ascii_whitespace()
+                                        .map(str::to_ascii_lowercase)
+                                        .collect();
+                                    tokens.iter().any(|t| t == "noopener")
+                                        && tokens.iter().any(|t| t == "noreferrer")
+                                }
+                            })
+                        };
                         let allowed = a.name.ns == ns!()
                             && (policy.allows_attr(tag, attr)
-                                || (attr == "rel" && kept && matches!(tag, "a" | "area")));
+                                || (attr == "rel" && link)
+                                || (attr == "target"
+                                    && link
+                                    && &*a.value == "_blank"
+                                    && opener_safe()));
                         if !allowed {
                             fail(
                                 Invariant::AllowlistAttribute,
@@ -643,6 +733,14 @@ impl<'p> Checker<'p> {
                                     format!("<{tag} {shown}={}>: {why}", snippet(&a.value, 80)),
                                 );
                             }
+                        }
+                        if attr == "style"
+                            && let Some(why) = style_refused(self.policy, &a.value)
+                        {
+                            fail(
+                                Invariant::AllowlistStyle,
+                                format!("<{tag} style={}>: {why}", snippet(&a.value, 80)),
+                            );
                         }
                     }
                 }
@@ -707,8 +805,16 @@ impl<'p> Checker<'p> {
         stats: &mut Stats,
         fail: &mut impl FnMut(Invariant, String),
     ) {
-        let out_text = dom::text_content(out_root);
-        let parsed = dom::parse_fragment(input);
+        // Whitespace is compared loosely: unwrapping blocks adds line
+        // breaks and paragraphs turn blank lines into `</p><p>`.
+        let out_text: String = dom::text_content(out_root)
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        // The text the parser sees is the input after the lexical step,
+        // which shows some markup as text (escaped tags, a tag left open
+        // at the end); what follows such a tag is markup again, as typed.
+        let parsed = dom::parse_fragment(&self.policy.lexed_input(input));
         let root = parsed.root();
         // Text order is kept, so search from the last match first: linear on
         // whole pages.
@@ -723,7 +829,8 @@ impl<'p> Checker<'p> {
         while let Some((node, dropped)) = stack.pop() {
             match &node.data {
                 NodeData::Element { name, .. } => {
-                    let dropped = dropped || self.policy.tag_action(&name.local) == TagAction::Drop;
+                    let action = self.policy.tag_action(&name.local);
+                    let dropped = dropped || action == TagAction::Drop;
                     stack.extend(
                         node.children
                             .borrow()
@@ -734,17 +841,21 @@ impl<'p> Checker<'p> {
                 }
                 NodeData::Text { contents } if !dropped => {
                     let contents = contents.borrow();
-                    let text = contents.trim();
+                    let text: String = contents
+                        .chars()
+                        .filter(|c| !c.is_ascii_whitespace())
+                        .collect();
                     if text.is_empty() {
                         continue;
                     }
+                    let text = text.as_str();
                     stats.text_nodes += 1;
                     let found = out_text[cursor..]
                         .find(text)
-                        .map(|i| cursor + i)
-                        .or_else(|| out_text.find(text));
+                        .map(|i| cursor + i + text.len())
+                        .or_else(|| out_text.find(text).map(|i| i + text.len()));
                     match found {
-                        Some(i) => cursor = i + text.len(),
+                        Some(end) => cursor = end,
                         None => fail(
                             Invariant::FaithfulTextLost,
                             format!("text {} not in the output", snippet(text, 80)),
@@ -755,6 +866,54 @@ impl<'p> Checker<'p> {
             }
         }
     }
+}
+
+/// Why a `style` value in the output is not acceptable, if it is not:
+/// written from what CSS can do rather than from the library's `css.rs`.
+/// Anything that can fetch (`url(`, `image(`, `image-set(`), run
+/// (`expression(`, `-moz-binding`), reach outside the declaration (`var(`,
+/// `attr(`, at-rules, blocks), override the site (`!important`) or hide
+/// any of these (escapes, comments) is refused; every declaration must be
+/// `name: value` with a property the policy lists.
+fn style_refused(policy: &Policy, value: &str) -> Option<String> {
+    let squeezed: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    for bad in [
+        "url(",
+        "image(",
+        "image-set(",
+        "expression(",
+        "-moz-binding",
+        "var(",
+        "attr(",
+        "\\",
+        "/*",
+        "@",
+        "!",
+        "{",
+        "}",
+        "javascript:",
+    ] {
+        if squeezed.contains(bad) {
+            return Some(format!("holds `{bad}`"));
+        }
+    }
+    for declaration in value.split(';') {
+        let Some((name, v)) = declaration.split_once(':') else {
+            return Some(format!("{} is not a declaration", snippet(declaration, 40)));
+        };
+        let name = name.trim();
+        if !policy.allows_style_property(name) {
+            return Some(format!("property `{name}` not allowed"));
+        }
+        if v.trim().is_empty() {
+            return Some(format!("property `{name}` has no value"));
+        }
+    }
+    None
 }
 
 /// Invariant 4: `output + SENTINEL` parses as the output followed by the

@@ -8,7 +8,9 @@
 //!    (`markup5ever_rcdom`), holds only HTML elements the policy keeps,
 //!    attributes it allows (and `rel` on kept `a`/`area`), URLs with an
 //!    allowed scheme after WHATWG URL parsing (relative ones only where
-//!    the policy passes them), and comments only where it keeps them;
+//!    the policy passes them), `style` values made only of declarations
+//!    the policy lists with nothing that loads or runs in them, and
+//!    comments only where it keeps them;
 //! 3. **stable**: that re-parse, written by the independent serializer in
 //!    this crate, gives the output back byte for byte, and cleaning the
 //!    output again gives it back (for a text-only policy, which escapes

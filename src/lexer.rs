@@ -1,0 +1,770 @@
+//! The lexical step before parsing. It finds every `<` that the HTML
+//! tokenizer would read as the start of a tag, a comment or a declaration,
+//! and writes `&lt;` instead where that markup should be shown as text:
+//!
+//! - in escape mode (a policy that escapes some tags), tags the policy
+//!   escapes, declarations (`<!DOCTYPE`, `<?php`) and stray end tags, so
+//!   `#include <stdio.h>` and `if x<y and y>z` come out as typed rather than
+//!   as html5ever's reinterpretation of them;
+//! - always, a tag or comment that is still open at the end of the input
+//!   (the parser would throw it and everything after it away) and a tag
+//!   with more attributes than the policy's limit (html5ever checks each
+//!   new attribute against all earlier ones, so their cost is quadratic);
+//! - special tags (`<person>`, `<proj>`, `<wiki>`) whose content is not
+//!   valid for them.
+//!
+//! It only ever turns markup into text, never text into markup, so it
+//! cannot weaken the sanitizer that runs after it: every element that
+//! reaches the tree is still checked against the policy.
+//!
+//! It follows the tokenizer's tag, attribute and comment states exactly,
+//! so it agrees with the parser about where each tag ends (a `>` inside a
+//! quoted attribute value does not end it). It skips the content of
+//! raw-text elements it lets through (`script`, `style`, `textarea`, …)
+//! as the parser does. It does not track foreign content (`svg`, `math`);
+//! the only effect is that less is escaped lexically there, and the
+//! sanitizer still applies the policy to whatever the parser builds.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use html5ever::LocalName;
+
+use crate::policy::{Policy, TagAction};
+use crate::transform;
+
+/// What the lexer does with one tag, as the caller's policy decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Leave it for the parser.
+    Pass,
+    /// Show it as text.
+    Escape,
+    /// A special tag (`<person>` …): passed when its content is valid.
+    Special(Special),
+}
+
+/// The special tags of the legacy diary markup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Special {
+    Person,
+    Project,
+    Wiki,
+}
+
+/// Why the lexer turned a tag into text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reason {
+    /// The policy escapes this tag.
+    Policy,
+    /// A tag, comment or declaration still open at the end of the input.
+    Unterminated,
+    /// More attributes than the policy's limit.
+    TooManyAttributes,
+    /// A special tag with markup inside, no end tag, or an invalid name.
+    InvalidSpecial,
+}
+
+/// One place where markup became text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Escaped {
+    /// The byte range of the tag (or comment) in the input.
+    pub(crate) span: Range<usize>,
+    /// The tag name, lower-cased as the parser would (`!--` for a comment,
+    /// `!` for a declaration).
+    pub(crate) name: String,
+    pub(crate) reason: Reason,
+}
+
+/// The lexer's output: the text to parse and what it escaped.
+pub(crate) struct Lexed<'a> {
+    pub(crate) text: Cow<'a, str>,
+    pub(crate) escaped: Vec<Escaped>,
+    /// Special tags passed on to the parser (so the tree transform that
+    /// expands them can be skipped when there are none).
+    pub(crate) specials: usize,
+}
+
+/// What the lexer needs from a policy.
+pub(crate) trait Rules {
+    /// Whether tags are escaped by default and declarations shown as text.
+    fn escape_mode(&self) -> bool;
+    /// The decision for a tag name, already lower-cased.
+    fn decide(&self, name: &str) -> Decision;
+    /// The most attributes one tag may have.
+    fn max_attributes(&self) -> usize;
+    /// Whether the special tags' content is valid.
+    fn special_valid(&self, special: Special, body: &str) -> bool;
+    /// Whether to mark each start tag passed on with its span in the
+    /// input (see `dom::SPAN_MARKER`).
+    fn mark_spans(&self) -> bool;
+}
+
+pub(crate) fn lex<'a>(input: &'a str, rules: &impl Rules) -> Lexed<'a> {
+    let mut lexer = Lexer {
+        input,
+        bytes: input.as_bytes(),
+        out: None,
+        copied: 0,
+        escaped: Vec::new(),
+        specials: 0,
+        marks_off: false,
+    };
+    lexer.run(rules);
+    let text = match lexer.out {
+        None => Cow::Borrowed(input),
+        Some(mut out) => {
+            out.push_str(&input[lexer.copied..]);
+            Cow::Owned(out)
+        }
+    };
+    Lexed {
+        text,
+        escaped: lexer.escaped,
+        specials: lexer.specials,
+    }
+}
+
+struct Lexer<'a> {
+    input: &'a str,
+    bytes: &'a [u8],
+    /// The rewritten text, made only once something is escaped.
+    out: Option<String>,
+    /// `input[copied..]` is not yet in `out`.
+    copied: usize,
+    escaped: Vec<Escaped>,
+    specials: usize,
+    /// No more span markers (see `start_tag`).
+    marks_off: bool,
+}
+
+/// A tag as the tokenizer reads it.
+struct Tag {
+    /// Byte range of the name (after `<` or `</`).
+    name: Range<usize>,
+    /// Index just past the closing `>`, or `None` if the input ends first.
+    end: Option<usize>,
+    attributes: usize,
+    self_closing: bool,
+}
+
+/// The tokenizer's whitespace (CR is turned into LF before tokenizing).
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// Formatting elements other than `a` carry no span marker: the parser
+/// keeps at most three *identical* ones (same attributes) open, and a
+/// marker, different on every tag, would make them all different. (At
+/// most one `a` is ever open, so the rule never applies to it.)
+fn is_formatting(name: &str) -> bool {
+    matches!(
+        name,
+        "b" | "big"
+            | "code"
+            | "em"
+            | "font"
+            | "i"
+            | "nobr"
+            | "s"
+            | "small"
+            | "strike"
+            | "strong"
+            | "tt"
+            | "u"
+    )
+}
+
+/// Elements whose content the tokenizer reads as text up to their end tag
+/// (scripting is on, so `noscript` is one of them).
+fn raw_text_end(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "script" => "script",
+        "style" => "style",
+        "xmp" => "xmp",
+        "iframe" => "iframe",
+        "noembed" => "noembed",
+        "noframes" => "noframes",
+        "noscript" => "noscript",
+        "textarea" => "textarea",
+        "title" => "title",
+        "plaintext" => "",
+        _ => return None,
+    })
+}
+
+impl<'a> Lexer<'a> {
+    fn run(&mut self, rules: &impl Rules) {
+        let escape_mode = rules.escape_mode();
+        let mut i = 0;
+        while let Some(offset) = memchr::memchr(b'<', &self.bytes[i..]) {
+            let lt = i + offset;
+            let next = self.bytes.get(lt + 1).copied();
+            i = match next {
+                Some(b) if b.is_ascii_alphabetic() => self.start_tag(lt, rules),
+                Some(b'/') => self.end_tag(lt, rules, escape_mode),
+                Some(b'!') if self.input[lt..].starts_with("<!--") => self.comment(lt),
+                Some(b'!' | b'?') => self.declaration(lt, escape_mode),
+                // A `<` before anything else is text to the tokenizer too.
+                _ => lt + 1,
+            };
+        }
+    }
+
+    /// Writes `&lt;` for every `<` in `range`, so the whole range is text
+    /// to the parser (a `<` inside an escaped tag's attribute value must
+    /// not start a tag of its own).
+    fn escape_range(&mut self, range: Range<usize>) {
+        let out = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(self.input.len() + 64));
+        for k in memchr::memchr_iter(b'<', &self.bytes[range.clone()]) {
+            let at = range.start + k;
+            out.push_str(&self.input[self.copied..at]);
+            out.push_str("&lt;");
+            self.copied = at + 1;
+        }
+    }
+
+    /// Puts the span marker attribute right after a tag's name, so it is
+    /// the tag's first attribute.
+    fn mark_span(&mut self, at: usize, span: Range<usize>) {
+        let out = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(self.input.len() * 2));
+        out.push_str(&self.input[self.copied..at]);
+        out.push(' ');
+        out.push_str(crate::dom::SPAN_MARKER);
+        out.push_str(&format!("=\"{}-{}\"", span.start, span.end));
+        self.copied = at;
+    }
+
+    fn record(&mut self, span: Range<usize>, name: &str, reason: Reason) {
+        self.escaped.push(Escaped {
+            span,
+            name: name.to_owned(),
+            reason,
+        });
+    }
+
+    fn name(&self, tag: &Tag) -> Cow<'a, str> {
+        // The tokenizer lower-cases ASCII letters and reads NUL as U+FFFD.
+        let raw = &self.input[tag.name.clone()];
+        if raw.bytes().any(|b| b.is_ascii_uppercase() || b == 0) {
+            Cow::Owned(raw.to_ascii_lowercase().replace('\0', "\u{FFFD}"))
+        } else {
+            Cow::Borrowed(raw)
+        }
+    }
+
+    fn start_tag(&mut self, lt: usize, rules: &impl Rules) -> usize {
+        let tag = scan_tag(self.bytes, lt + 1);
+        let name = self.name(&tag);
+        let Some(end) = tag.end else {
+            self.escape_range(lt..self.bytes.len());
+            self.record(lt..self.bytes.len(), &name, Reason::Unterminated);
+            return self.bytes.len();
+        };
+        if tag.attributes > rules.max_attributes() {
+            self.escape_range(lt..end);
+            self.record(lt..end, &name, Reason::TooManyAttributes);
+            return end;
+        }
+        match rules.decide(&name) {
+            Decision::Escape => {
+                self.escape_range(lt..end);
+                self.record(lt..end, &name, Reason::Policy);
+                end
+            }
+            Decision::Special(special) => self.special(lt, &tag, end, &name, special, rules),
+            Decision::Pass => {
+                if rules.mark_spans() && !is_formatting(&name) && !self.marks_off {
+                    self.mark_span(tag.name.end, lt..end);
+                }
+                // Past foreign content (where `<![CDATA[` hides tags and
+                // `<style>` holds markup) this lexer may see a tag where
+                // the parser sees text; a marker there would show. Spans
+                // stop rather than risk that.
+                if matches!(&*name, "svg" | "math") {
+                    self.marks_off = true;
+                }
+                match raw_text_end(&name) {
+                    Some("script") => self.skip_script(end),
+                    Some(close) => self.skip_raw_text(end, close),
+                    None => end,
+                }
+            }
+        }
+    }
+
+    /// A special tag passes only as `<name>body</name>` with a body of
+    /// plain text that its rules accept; anything else is shown as text
+    /// (its end tag, met later on its own, is escaped as a stray).
+    fn special(
+        &mut self,
+        lt: usize,
+        tag: &Tag,
+        end: usize,
+        name: &str,
+        special: Special,
+        rules: &impl Rules,
+    ) -> usize {
+        let body_end =
+            memchr::memchr(b'<', &self.bytes[end..]).map_or(self.bytes.len(), |p| end + p);
+        let close_len = name.len() + 3;
+        let closed = self
+            .input
+            .get(body_end..body_end + close_len)
+            .is_some_and(|close| {
+                close.starts_with("</")
+                    && close.ends_with('>')
+                    && close[2..close_len - 1].eq_ignore_ascii_case(name)
+            });
+        let valid = closed
+            && tag.attributes == 0
+            && !tag.self_closing
+            && rules.special_valid(special, &self.input[end..body_end]);
+        if valid {
+            self.specials += 1;
+            body_end + close_len
+        } else {
+            self.escape_range(lt..end);
+            self.record(lt..end, name, Reason::InvalidSpecial);
+            end
+        }
+    }
+
+    /// Skips a raw-text element's content to its end tag (`</name`
+    /// followed by whitespace, `/` or `>`, any case), which is then read
+    /// as a tag. `plaintext` has no end: it runs to the end of the input.
+    fn skip_raw_text(&self, from: usize, close: &str) -> usize {
+        if close.is_empty() {
+            return self.bytes.len();
+        }
+        let mut i = from;
+        while let Some(offset) = memchr::memchr(b'<', &self.bytes[i..]) {
+            let at = i + offset;
+            let name_end = at + 2 + close.len();
+            if self.bytes.get(at + 1) == Some(&b'/')
+                && self
+                    .input
+                    .get(at + 2..name_end)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(close))
+                && self
+                    .bytes
+                    .get(name_end)
+                    .is_some_and(|&b| is_space(b) || b == b'/' || b == b'>')
+            {
+                return at;
+            }
+            i = at + 1;
+        }
+        self.bytes.len()
+    }
+
+    /// Whether an end tag `</name` (any case) followed by whitespace, `/`
+    /// or `>` starts at `at`.
+    fn end_tag_at(&self, at: usize, name: &str) -> bool {
+        self.bytes.get(at + 1) == Some(&b'/') && self.tag_name_at(at + 2, name)
+    }
+
+    /// Whether `name` (any case) followed by whitespace, `/` or `>` starts
+    /// at `at`.
+    fn tag_name_at(&self, at: usize, name: &str) -> bool {
+        self.input
+            .get(at..at + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && self
+                .bytes
+                .get(at + name.len())
+                .is_some_and(|&b| is_space(b) || b == b'/' || b == b'>')
+    }
+
+    /// Skips a script's content to its end tag through the tokenizer's
+    /// script-data escape states: after `<!--`, a `<script>` hides the next
+    /// `</script>` until `-->`.
+    fn skip_script(&self, from: usize) -> usize {
+        let (mut escaped, mut double) = (false, false);
+        let mut i = from;
+        while let Some(offset) = memchr::memchr2(b'<', b'-', &self.bytes[i..]) {
+            let at = i + offset;
+            i = at + 1;
+            if self.bytes[at] == b'-' {
+                if escaped && self.input[at..].starts_with("-->") {
+                    (escaped, double) = (false, false);
+                    i = at + 3;
+                }
+                continue;
+            }
+            if !escaped {
+                if self.input[at..].starts_with("<!--") {
+                    escaped = true;
+                    // The opener's dashes can close it too (`<!-->`).
+                    i = at + 2;
+                } else if self.end_tag_at(at, "script") {
+                    return at;
+                }
+            } else if double {
+                if self.end_tag_at(at, "script") {
+                    double = false;
+                }
+            } else if self.end_tag_at(at, "script") {
+                return at;
+            } else if self.tag_name_at(at + 1, "script") {
+                double = true;
+            }
+        }
+        self.bytes.len()
+    }
+
+    fn end_tag(&mut self, lt: usize, rules: &impl Rules, escape_mode: bool) -> usize {
+        match self.bytes.get(lt + 2).copied() {
+            Some(b) if b.is_ascii_alphabetic() => {}
+            // `</>` is dropped by the tokenizer; in escape mode it is
+            // shown as typed.
+            Some(b'>') => {
+                if escape_mode {
+                    self.escape_range(lt..lt + 3);
+                }
+                return lt + 3;
+            }
+            // `</` at the end, or before anything else: a bogus comment
+            // up to the next `>`.
+            _ => return self.declaration(lt, escape_mode),
+        }
+        let tag = scan_tag(self.bytes, lt + 2);
+        let name = self.name(&tag);
+        let Some(end) = tag.end else {
+            self.escape_range(lt..self.bytes.len());
+            self.record(lt..self.bytes.len(), &name, Reason::Unterminated);
+            return self.bytes.len();
+        };
+        if tag.attributes > rules.max_attributes() {
+            self.escape_range(lt..end);
+            self.record(lt..end, &name, Reason::TooManyAttributes);
+            return end;
+        }
+        // A special tag's end tag that was not consumed with a valid
+        // start tag is a stray: text.
+        if matches!(rules.decide(&name), Decision::Escape | Decision::Special(_)) {
+            self.escape_range(lt..end);
+        }
+        end
+    }
+
+    /// `<!--` … `-->`: the tokenizer also ends a comment at `--!>`, and at
+    /// once for `<!-->` and `<!--->`. A comment still open at the end of
+    /// the input would swallow the rest of it, so that one becomes text.
+    fn comment(&mut self, lt: usize) -> usize {
+        let body = lt + 4;
+        let rest = &self.input[body..];
+        if rest.starts_with('>') {
+            return body + 1;
+        }
+        if rest.starts_with("->") {
+            return body + 2;
+        }
+        // The first `--` followed by `>` or `!>` ends it; searching for
+        // `-->` and `--!>` separately would scan to the end of the input
+        // for the one that is absent, once per comment.
+        let close = memchr::memmem::find_iter(rest.as_bytes(), b"--").find_map(|p| {
+            match rest.as_bytes().get(p + 2..) {
+                Some([b'>', ..]) => Some(p + 3),
+                Some([b'!', b'>', ..]) => Some(p + 4),
+                _ => None,
+            }
+        });
+        match close {
+            Some(len) => body + len,
+            None => {
+                self.escape_range(lt..lt + 1);
+                self.record(lt..self.bytes.len(), "!--", Reason::Unterminated);
+                lt + 1
+            }
+        }
+    }
+
+    /// `<!…>`, `<?…>` and `</…>` not followed by a letter: a bogus comment
+    /// up to the next `>`. In escape mode it is shown as typed; otherwise
+    /// the parser makes a comment of it (removed and reported). One that
+    /// reaches the end of the input becomes text either way.
+    fn declaration(&mut self, lt: usize, escape_mode: bool) -> usize {
+        match memchr::memchr(b'>', &self.bytes[lt..]) {
+            Some(p) if !escape_mode => lt + p + 1,
+            Some(_) => {
+                self.escape_range(lt..lt + 1);
+                lt + 1
+            }
+            None => {
+                self.escape_range(lt..lt + 1);
+                self.record(lt..self.bytes.len(), "!", Reason::Unterminated);
+                lt + 1
+            }
+        }
+    }
+}
+
+/// Reads a tag from its name (at `start`) to its `>`, through the
+/// tokenizer's tag-name, attribute and self-closing states.
+fn scan_tag(bytes: &[u8], start: usize) -> Tag {
+    #[derive(Clone, Copy)]
+    enum S {
+        Name,
+        BeforeAttrName,
+        AttrName,
+        AfterAttrName,
+        BeforeValue,
+        DoubleQuoted,
+        SingleQuoted,
+        Unquoted,
+        AfterQuoted,
+        SelfClosing,
+    }
+    let mut state = S::Name;
+    let mut name_end = bytes.len();
+    let mut attributes = 0;
+    let mut i = start;
+    let done = |name_end: usize, end: usize, attributes: usize, self_closing: bool| Tag {
+        name: start..name_end,
+        end: Some(end),
+        attributes,
+        self_closing,
+    };
+    while let Some(&b) = bytes.get(i) {
+        match state {
+            S::Name => {
+                if is_space(b) || b == b'/' || b == b'>' {
+                    name_end = i;
+                    match b {
+                        b'>' => return done(name_end, i + 1, 0, false),
+                        b'/' => state = S::SelfClosing,
+                        _ => state = S::BeforeAttrName,
+                    }
+                }
+            }
+            S::BeforeAttrName => match b {
+                _ if is_space(b) => {}
+                b'/' | b'>' => {
+                    state = S::AfterAttrName;
+                    continue;
+                }
+                _ => {
+                    attributes += 1;
+                    state = S::AttrName;
+                }
+            },
+            S::AttrName => match b {
+                _ if is_space(b) || b == b'/' || b == b'>' => {
+                    state = S::AfterAttrName;
+                    continue;
+                }
+                b'=' => state = S::BeforeValue,
+                _ => {}
+            },
+            S::AfterAttrName => match b {
+                _ if is_space(b) => {}
+                b'/' => state = S::SelfClosing,
+                b'=' => state = S::BeforeValue,
+                b'>' => return done(name_end, i + 1, attributes, false),
+                _ => {
+                    attributes += 1;
+                    state = S::AttrName;
+                }
+            },
+            S::BeforeValue => match b {
+                _ if is_space(b) => {}
+                b'"' => state = S::DoubleQuoted,
+                b'\'' => state = S::SingleQuoted,
+                b'>' => return done(name_end, i + 1, attributes, false),
+                _ => {
+                    state = S::Unquoted;
+                    continue;
+                }
+            },
+            S::DoubleQuoted | S::SingleQuoted => {
+                let quote = if matches!(state, S::DoubleQuoted) {
+                    b'"'
+                } else {
+                    b'\''
+                };
+                match memchr::memchr(quote, &bytes[i..]) {
+                    Some(p) => {
+                        i += p;
+                        state = S::AfterQuoted;
+                    }
+                    None => break,
+                }
+            }
+            S::Unquoted => match b {
+                _ if is_space(b) => state = S::BeforeAttrName,
+                b'>' => return done(name_end, i + 1, attributes, false),
+                _ => {}
+            },
+            S::AfterQuoted => match b {
+                _ if is_space(b) => state = S::BeforeAttrName,
+                b'/' => state = S::SelfClosing,
+                b'>' => return done(name_end, i + 1, attributes, false),
+                _ => {
+                    state = S::BeforeAttrName;
+                    continue;
+                }
+            },
+            S::SelfClosing => match b {
+                b'>' => return done(name_end, i + 1, attributes, true),
+                _ => {
+                    state = S::BeforeAttrName;
+                    continue;
+                }
+            },
+        }
+        i += 1;
+    }
+    Tag {
+        name: start..name_end.min(bytes.len()),
+        end: None,
+        attributes,
+        self_closing: false,
+    }
+}
+
+impl Rules for Policy {
+    fn escape_mode(&self) -> bool {
+        self.escape_mode
+    }
+
+    fn decide(&self, name: &str) -> Decision {
+        if self.transforms.special_tags.is_some()
+            && let Some(special) = transform::special_kind(name)
+        {
+            return Decision::Special(special);
+        }
+        if self.escape_mode && self.action_for(&LocalName::from(name)) == TagAction::Escape {
+            Decision::Escape
+        } else {
+            Decision::Pass
+        }
+    }
+
+    fn max_attributes(&self) -> usize {
+        self.limits.max_attributes
+    }
+
+    fn mark_spans(&self) -> bool {
+        self.report_spans
+    }
+
+    fn special_valid(&self, special: Special, body: &str) -> bool {
+        self.transforms
+            .special_tags
+            .as_ref()
+            .is_some_and(|tags| transform::valid_body(tags, special, body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct EscapeAll;
+
+    impl Rules for EscapeAll {
+        fn escape_mode(&self) -> bool {
+            true
+        }
+        fn decide(&self, name: &str) -> Decision {
+            match name {
+                "b" | "a" | "script" => Decision::Pass,
+                "person" => Decision::Special(Special::Person),
+                _ => Decision::Escape,
+            }
+        }
+        fn max_attributes(&self) -> usize {
+            3
+        }
+        fn special_valid(&self, _: Special, body: &str) -> bool {
+            body.bytes().all(|b| b.is_ascii_alphanumeric())
+        }
+        fn mark_spans(&self) -> bool {
+            false
+        }
+    }
+
+    fn lexed(input: &str) -> String {
+        lex(input, &EscapeAll).text.into_owned()
+    }
+
+    #[test]
+    fn escapes_what_the_policy_escapes_and_nothing_else() {
+        let cases = [
+            ("#include <stdio.h> x", "#include &lt;stdio.h> x"),
+            ("if x<y and y>z", "if x&lt;y and y>z"),
+            ("a < b", "a < b"),
+            ("<b>x</b>", "<b>x</b>"),
+            ("<h1 title='<b>'>t</h1>", "&lt;h1 title='&lt;b>'>t&lt;/h1>"),
+            ("<a title='>'>x</a>", "<a title='>'>x</a>"),
+            ("<!-- c -->x", "<!-- c -->x"),
+            ("<!-->x", "<!-->x"),
+            ("<!-- open", "&lt;!-- open"),
+            ("<!DOCTYPE html>", "&lt;!DOCTYPE html>"),
+            ("</>", "&lt;/>"),
+            ("<b title=\"x", "&lt;b title=\"x"),
+            (
+                "<script>if (a<h1) {}</script><h1>",
+                "<script>if (a<h1) {}</script>&lt;h1>",
+            ),
+            ("<b a b c d>", "&lt;b a b c d>"),
+            ("<b a=1 b=2 c=3>", "<b a=1 b=2 c=3>"),
+            ("<person>raph</person>", "<person>raph</person>"),
+            ("<person>foo bar</person>", "&lt;person>foo bar&lt;/person>"),
+            (
+                "<person>a<b>c</b></person>",
+                "&lt;person>a<b>c</b>&lt;/person>",
+            ),
+            ("<person>unclosed", "&lt;person>unclosed"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(lexed(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn script_content_is_skipped_as_the_tokenizer_does() {
+        let cases = [
+            (
+                "<script>a<h1></script><h1>",
+                "<script>a<h1></script>&lt;h1>",
+            ),
+            (
+                "<script><!--<script></script><h1>--></script><h1>",
+                "<script><!--<script></script><h1>--></script>&lt;h1>",
+            ),
+            ("<script><!--</script><h1>", "<script><!--</script>&lt;h1>"),
+            (
+                "<script><!--><h1></script><h1>",
+                "<script><!--><h1></script>&lt;h1>",
+            ),
+            ("<script><h1>", "<script><h1>"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(lexed(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn reports_spans_of_what_it_escaped() {
+        let input = "x <h1>t</h1> <b a b c d>";
+        let lexed = lex(input, &EscapeAll);
+        let spans: Vec<_> = lexed
+            .escaped
+            .iter()
+            .map(|e| (&input[e.span.clone()], e.name.as_str(), e.reason))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("<h1>", "h1", Reason::Policy),
+                ("<b a b c d>", "b", Reason::TooManyAttributes)
+            ]
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! Adversarial shapes (DESIGN.md, invariant 6 "Linear"): each asserts what
+//! the output is, written from the HTML parsing rules, never how long it
+//! took. Their cost per byte, against the diary corpus, is measured by the
+//! `dos` group of `benches/throughput.rs` (figures in BENCHMARKS.md).
+
+use safe_markup::{CleanErrorKind, Cleaned, Limit, Limits, Policy};
+
+/// Past a limit the whole input comes back as escaped text: `<` and `>`
+/// as references (the inputs here hold no `&`, CR or NUL).
+fn as_text(input: &str) -> String {
+    input.replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn assert_limit(input: &str, limit: Limit) -> Cleaned {
+    let policy = Policy::ugc();
+    let cleaned = policy.clean_report(input);
+    assert_eq!(cleaned.report.limit_exceeded(), Some(limit));
+    assert_eq!(cleaned.report.len(), 1, "only the limit is reported");
+    assert!(
+        cleaned.html == as_text(input),
+        "output is not the input as text (starts {:?})",
+        &cleaned.html[..cleaned.html.len().min(80)]
+    );
+    let err = policy.try_clean(input).expect_err("try_clean rejects it");
+    assert_eq!(
+        err.kind(),
+        &CleanErrorKind::LimitExceeded {
+            limit,
+            max: limit_max(limit)
+        }
+    );
+    cleaned
+}
+
+fn limit_max(limit: Limit) -> usize {
+    let l = Limits::default();
+    match limit {
+        Limit::Depth => l.max_depth,
+        Limit::Nodes => l.max_nodes,
+        Limit::InputBytes => l.max_input_bytes,
+        other => panic!("no default for {other:?} here"),
+    }
+}
+
+/// 60 000 nested `<b>`: html5ever would nest them all (the "Noah's Ark"
+/// rule bounds the formatting list, not the stack); the depth limit (512)
+/// stops the parse, without recursion anywhere.
+#[test]
+fn nested_b_60000() {
+    assert_limit(&("<b>".repeat(60_000) + "deep"), Limit::Depth);
+}
+
+/// 16 000 nested `<ul><li>`: each `li` opens inside the previous one's
+/// `ul`, 32 000 deep; html5ever's cost per tag grows with the depth, so
+/// this is the quadratic shape the limit is for.
+#[test]
+fn nested_ul_li_16000() {
+    assert_limit(&("<ul><li>".repeat(16_000) + "x"), Limit::Depth);
+}
+
+/// Deep table foster-parenting: inside `<table>`, each `<b>` is
+/// foster-parented before the table only while the current node is the
+/// table; from the second on, the current node is the previous `b`, so
+/// they nest, past the depth limit.
+#[test]
+fn table_fostered_b_20000() {
+    assert_limit(
+        &("<table>".to_owned() + &"<b>x".repeat(20_000)),
+        Limit::Depth,
+    );
+}
+
+/// Flat foster-parenting: each `x` and `<br>` meets the table as the
+/// current node, so each is moved before the table, as a sibling; the
+/// table is left empty. No limit is near (40 001 nodes).
+#[test]
+fn table_fostered_flat_20000() {
+    let n = 20_000;
+    let input = "<table>".to_owned() + &"x<br>".repeat(n) + "</table>";
+    let cleaned = Policy::ugc().clean_report(&input);
+    assert_eq!(cleaned.report.limit_exceeded(), None);
+    assert!(cleaned.html == "x<br>".repeat(n) + "<table></table>");
+}
+
+/// 100 000 unclosed `<a>`: each one runs the adoption agency algorithm on
+/// the one before, which closes it empty, so the tree stays flat: 99 999
+/// empty links and a last one holding the text. Nothing is removed (ugc
+/// keeps `a`; without `href` it gets no `rel`).
+#[test]
+fn unclosed_a_100000() {
+    let n = 100_000;
+    let cleaned = Policy::ugc().clean_report(&("<a>".repeat(n) + "x"));
+    assert!(
+        cleaned.report.is_empty(),
+        "{:?}",
+        &cleaned.report.changes()[..1]
+    );
+    assert!(cleaned.html == "<a></a>".repeat(n - 1) + "<a>x</a>");
+}
+
+/// A 1 MiB run of `<`: in the tag open state a `<` is not a tag name, so
+/// the tokenizer emits the `<` as text and starts over; the last one meets
+/// the end of input. All text, one node.
+#[test]
+fn lt_run_1_mib() {
+    let n = 1 << 20;
+    let cleaned = Policy::ugc().clean_report(&"<".repeat(n));
+    assert!(cleaned.report.is_empty());
+    assert_eq!(cleaned.html.len(), 4 * n);
+    assert!(cleaned.html == "&lt;".repeat(n));
+}
+
+/// 100 000 character references, four kinds (named, hex, named beyond
+/// ASCII, decimal) and a legacy one without `;`: decoded to exactly this
+/// text, and written back with only `<` escaped.
+#[test]
+fn entities_100000() {
+    let units = 20_000;
+    let input = "&lt;&#x41;&eacute;&#169;&copy ".repeat(units);
+    let cleaned = Policy::ugc().clean_report(&input);
+    assert!(cleaned.report.is_empty());
+    assert!(cleaned.html == "&lt;Aé©© ".repeat(units));
+}
+
+/// ugc with `style` on every element and one CSS property.
+fn with_style() -> Policy {
+    Policy::ugc()
+        .to_builder()
+        .allow_style_properties(["color"])
+        .allow_generic_attrs(["style"])
+        .build()
+        .expect("ugc with style builds")
+}
+
+/// 100 000 declarations in one `style` (1 MB): each is kept, in canonical
+/// form.
+#[test]
+fn style_100000_declarations() {
+    let n = 100_000;
+    let input = format!(r#"<p style="{}">x</p>"#, "color:red;".repeat(n));
+    let cleaned = with_style().clean_report(&input);
+    assert!(cleaned.report.is_empty());
+    let want = format!(r#"<p style="{}">x</p>"#, vec!["color: red"; n].join("; "));
+    assert!(cleaned.html == want);
+}
+
+/// 100 000 nested parentheses in a declaration, then one that is fine:
+/// the tokenizer skips the nesting with a loop, the first declaration is
+/// dropped (and reported), the second kept.
+#[test]
+fn style_nested_parens_100000() {
+    let n = 100_000;
+    let input = format!(
+        r#"<p style="color: {}red{}; color: blue">x</p>"#,
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    let cleaned = with_style().clean_report(&input);
+    assert_eq!(cleaned.html, r#"<p style="color: blue">x</p>"#);
+    assert_eq!(cleaned.report.len(), 1);
+    assert_eq!(cleaned.report.changes()[0].name, "color");
+}
