@@ -336,3 +336,47 @@ fn windows_1252_lines() {
         "{\"html\":\"café <b>€</b>\"}\n{\"html\": \"naïve\"}\n"
     );
 }
+
+/// Peak memory stays flat as the input grows: 100 000 lines take no more
+/// than 10 000 lines plus a small margin (batches of lines, not the
+/// file, are held). python3's `resource` module reads the child's peak RSS.
+#[test]
+fn memory_stays_flat_for_100000_lines() {
+    const PEAK: &str = "import resource, subprocess, sys\n\
+        subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n\
+        print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+    let dir = TempDir::new("jsonl_flat");
+    let mut peaks = Vec::new();
+    for lines in [10_000, 100_000] {
+        let mut input = String::with_capacity(lines * 160);
+        for i in 0..lines {
+            input.push_str(&format!(
+                "{{\"id\": {i}, \"html\": \"<p onclick=x>post {i} <b>bold</b> \
+                 <a href='https://x.example/{i}'>link</a><script>y()</script></p>\", \
+                 \"author\": \"ann\"}}\n"
+            ));
+        }
+        let path = dir.file(&format!("{lines}.jsonl"), input);
+        let out = std::process::Command::new("python3")
+            .args(["-c", PEAK, super::BIN, "--jsonl", "-j", "2", &path])
+            .output()
+            .expect("run python3");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let kib: u64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("peak RSS in KiB");
+        peaks.push(kib);
+    }
+    // Ten times the input (1.6 MB → 16 MB) may not add more than 8 MiB.
+    assert!(
+        peaks[1] <= peaks[0] + 8 * 1024,
+        "peak RSS {} KiB for 10 000 lines, {} KiB for 100 000",
+        peaks[0],
+        peaks[1]
+    );
+}
