@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::StrTendril;
-use html5ever::{Attribute, QualName, ns};
+use html5ever::{Attribute, LocalName, QualName, ns};
 
 use crate::limits::{Limit, Limits};
 
@@ -62,16 +62,9 @@ pub(crate) struct Node {
 pub(crate) struct Dom {
     nodes: Vec<Node>,
     /// Where each element's start tag was in the input, for the report,
-    /// when the policy asks for spans (see [`SPAN_MARKER`]).
+    /// when the policy asks for spans (see `parse::Tokens`).
     spans: std::collections::HashMap<NodeId, (u32, u32)>,
 }
-
-/// The name of the attribute the lexical step puts first on each start tag
-/// when the policy reports spans; its value is `START-END`, the tag's byte
-/// range in the input. The tokenizer reads NUL in a name as U+FFFD, and
-/// keeps only the first of two attributes with one name, so an author
-/// cannot forge it; the sink takes it off before anything sees it.
-pub(crate) const SPAN_MARKER: &str = "\u{FFFD}sm";
 
 impl Dom {
     pub(crate) fn new() -> Dom {
@@ -267,6 +260,18 @@ impl Dom {
     }
 }
 
+/// Text with each CR as LF. The tokenizer turns raw CRs into LF; one that
+/// is left came from `&#13;`. A browser would write it back raw when it
+/// serializes the DOM and read that as LF, and the transforms and the
+/// serializer's `pre` rule look for LF: so it is LF from the start.
+fn without_cr(text: StrTendril) -> StrTendril {
+    if text.contains('\r') {
+        StrTendril::from(text.replace('\r', "\n"))
+    } else {
+        text
+    }
+}
+
 /// What html5ever holds for a node: its index, and its name (shared with
 /// every clone of the handle). The tree builder asks for the name of every
 /// open element on each scope check, so a deep stack means many look-ups
@@ -293,12 +298,16 @@ pub(crate) struct Sink {
     base: Cell<usize>,
     /// The name of handles that are not elements.
     no_name: Rc<QualName>,
-    /// Whether start tags carry the lexer's span marker.
-    spans: bool,
+    /// While the tree builder handles a start tag whose span is known.
+    start_tag: RefCell<Option<OpenStartTag>>,
 }
 
+/// A start tag the tree builder is handling: its name, its span in the
+/// input, and the last element of that name made for it so far.
+type OpenStartTag = (LocalName, (u32, u32), Option<NodeId>);
+
 impl Sink {
-    pub(crate) fn new(limits: &Limits, spans: bool) -> Sink {
+    pub(crate) fn new(limits: &Limits) -> Sink {
         Sink {
             dom: RefCell::new(Dom::new()),
             max_nodes: limits.max_nodes,
@@ -306,7 +315,22 @@ impl Sink {
             exceeded: Cell::new(None),
             base: Cell::new(0),
             no_name: Rc::new(QualName::new(None, ns!(), html5ever::local_name!(""))),
-            spans,
+            start_tag: RefCell::new(None),
+        }
+    }
+
+    /// The tree builder is about to handle a start tag named `name` that
+    /// was at `span` in the input.
+    pub(crate) fn begin_start_tag(&self, name: LocalName, span: (u32, u32)) {
+        *self.start_tag.borrow_mut() = Some((name, span, None));
+    }
+
+    /// The tree builder has handled that start tag: the element it made for
+    /// it, if any, is the last one of its name (reconstructed formatting
+    /// elements, made first, are copies of earlier tags).
+    pub(crate) fn end_start_tag(&self) {
+        if let Some((_, span, Some(id))) = self.start_tag.borrow_mut().take() {
+            self.dom.borrow_mut().spans.insert(id, span);
         }
     }
 
@@ -386,24 +410,7 @@ impl TreeSink for Sink {
         &target.name
     }
 
-    fn create_element(
-        &self,
-        name: QualName,
-        mut attrs: Vec<Attribute>,
-        flags: ElementFlags,
-    ) -> Handle {
-        let span = if self.spans
-            && attrs
-                .first()
-                .is_some_and(|a| a.name.ns == ns!() && &*a.name.local == SPAN_MARKER)
-        {
-            let marker = attrs.remove(0);
-            marker.value.split_once('-').and_then(|(start, end)| {
-                Some((start.parse::<u32>().ok()?, end.parse::<u32>().ok()?))
-            })
-        } else {
-            None
-        };
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
         let template_contents = flags.template.then(|| self.new_node(NodeData::Root));
         let shared = Rc::new(name.clone());
         let id = self.new_node(NodeData::Element(Element {
@@ -412,8 +419,13 @@ impl TreeSink for Sink {
             template_contents,
             mathml_integration_point: flags.mathml_annotation_xml_integration_point,
         }));
-        if let Some(span) = span {
-            self.dom.borrow_mut().spans.insert(id, span);
+        if let Some((token, _, made)) = &mut *self.start_tag.borrow_mut() {
+            // SVG names come case-adjusted (`clipPath`); `<image>` makes an
+            // `img`.
+            let local: &str = &shared.local;
+            if local.eq_ignore_ascii_case(token) || (&**token == "image" && local == "img") {
+                *made = Some(id);
+            }
         }
         Handle { id, name: shared }
     }
@@ -438,7 +450,7 @@ impl TreeSink for Sink {
                 self.check_depth(&dom, node.id);
             }
             NodeOrText::AppendText(text) => {
-                dom.append_text(parent.id, text);
+                dom.append_text(parent.id, without_cr(text));
                 self.count_text(&dom);
             }
         }
@@ -486,7 +498,7 @@ impl TreeSink for Sink {
                 self.check_depth(&dom, node.id);
             }
             NodeOrText::AppendText(text) => {
-                dom.insert_text_before(sibling.id, text);
+                dom.insert_text_before(sibling.id, without_cr(text));
                 self.count_text(&dom);
             }
         }

@@ -30,6 +30,7 @@ use std::ops::Range;
 
 use html5ever::LocalName;
 
+use crate::parse::StartTag;
 use crate::policy::{Policy, TagAction};
 use crate::transform;
 
@@ -83,6 +84,9 @@ pub(crate) struct Lexed<'a> {
     /// Special tags passed on to the parser (so the tree transform that
     /// expands them can be skipped when there are none).
     pub(crate) specials: usize,
+    /// With [`Rules::mark_spans`], every start tag passed on to the
+    /// parser, in order, with its span.
+    pub(crate) starts: Vec<StartTag>,
 }
 
 /// What the lexer needs from a policy.
@@ -95,8 +99,8 @@ pub(crate) trait Rules {
     fn max_attributes(&self) -> usize;
     /// Whether the special tags' content is valid.
     fn special_valid(&self, special: Special, body: &str) -> bool;
-    /// Whether to mark each start tag passed on with its span in the
-    /// input (see `dom::SPAN_MARKER`).
+    /// Whether to list the start tags passed on with their spans in the
+    /// input, for the report (see `parse::Tokens`).
     fn mark_spans(&self) -> bool;
 }
 
@@ -108,7 +112,7 @@ pub(crate) fn lex<'a>(input: &'a str, rules: &impl Rules) -> Lexed<'a> {
         copied: 0,
         escaped: Vec::new(),
         specials: 0,
-        marks_off: false,
+        starts: Vec::new(),
     };
     lexer.run(rules);
     let text = match lexer.out {
@@ -122,7 +126,15 @@ pub(crate) fn lex<'a>(input: &'a str, rules: &impl Rules) -> Lexed<'a> {
         text,
         escaped: lexer.escaped,
         specials: lexer.specials,
+        starts: lexer.starts,
     }
+}
+
+/// A byte range as the `u32` pair the parser keeps (the input limit keeps
+/// offsets far below `u32::MAX`; saturating keeps this total anyway).
+fn span32(range: Range<usize>) -> (u32, u32) {
+    let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    (at(range.start), at(range.end))
 }
 
 struct Lexer<'a> {
@@ -134,8 +146,9 @@ struct Lexer<'a> {
     copied: usize,
     escaped: Vec<Escaped>,
     specials: usize,
-    /// No more span markers (see `start_tag`).
-    marks_off: bool,
+    /// The start tags passed on, with their spans, when the policy
+    /// reports spans.
+    starts: Vec<StartTag>,
 }
 
 /// A tag as the tokenizer reads it.
@@ -151,28 +164,6 @@ struct Tag {
 /// The tokenizer's whitespace (CR is turned into LF before tokenizing).
 fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
-}
-
-/// Formatting elements other than `a` carry no span marker: the parser
-/// keeps at most three *identical* ones (same attributes) open, and a
-/// marker, different on every tag, would make them all different. (At
-/// most one `a` is ever open, so the rule never applies to it.)
-fn is_formatting(name: &str) -> bool {
-    matches!(
-        name,
-        "b" | "big"
-            | "code"
-            | "em"
-            | "font"
-            | "i"
-            | "nobr"
-            | "s"
-            | "small"
-            | "strike"
-            | "strong"
-            | "tt"
-            | "u"
-    )
 }
 
 /// Elements whose content the tokenizer reads as text up to their end tag
@@ -226,19 +217,6 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Puts the span marker attribute right after a tag's name, so it is
-    /// the tag's first attribute.
-    fn mark_span(&mut self, at: usize, span: Range<usize>) {
-        let out = self
-            .out
-            .get_or_insert_with(|| String::with_capacity(self.input.len() * 2));
-        out.push_str(&self.input[self.copied..at]);
-        out.push(' ');
-        out.push_str(crate::dom::SPAN_MARKER);
-        out.push_str(&format!("=\"{}-{}\"", span.start, span.end));
-        self.copied = at;
-    }
-
     fn record(&mut self, span: Range<usize>, name: &str, reason: Reason) {
         self.escaped.push(Escaped {
             span,
@@ -278,15 +256,9 @@ impl<'a> Lexer<'a> {
             }
             Decision::Special(special) => self.special(lt, &tag, end, &name, special, rules),
             Decision::Pass => {
-                if rules.mark_spans() && !is_formatting(&name) && !self.marks_off {
-                    self.mark_span(tag.name.end, lt..end);
-                }
-                // Past foreign content (where `<![CDATA[` hides tags and
-                // `<style>` holds markup) this lexer may see a tag where
-                // the parser sees text; a marker there would show. Spans
-                // stop rather than risk that.
-                if matches!(&*name, "svg" | "math") {
-                    self.marks_off = true;
+                if rules.mark_spans() {
+                    self.starts
+                        .push((name.clone().into_owned(), span32(lt..end)));
                 }
                 match raw_text_end(&name) {
                     Some("script") => self.skip_script(end),
@@ -326,6 +298,9 @@ impl<'a> Lexer<'a> {
             && rules.special_valid(special, &self.input[end..body_end]);
         if valid {
             self.specials += 1;
+            if rules.mark_spans() {
+                self.starts.push((name.to_owned(), span32(lt..end)));
+            }
             body_end + close_len
         } else {
             self.escape_range(lt..end);

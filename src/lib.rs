@@ -236,7 +236,7 @@ impl Policy {
             };
             report.push_span(kind, &escaped.name, rule, escaped.span);
         }
-        let mut dom = parse::parse_fragment(&lexed.text, &self.limits, self.report_spans)?;
+        let mut dom = parse::parse_fragment(&lexed.text, &self.limits, &lexed.starts)?;
         let root = dom.fragment_root();
         if lexed.specials > 0
             && let Some(special_tags) = &self.transforms.special_tags

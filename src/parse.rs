@@ -1,12 +1,15 @@
 //! Fragment parsing: html5ever in a `<div>` context, fed in chunks so the
 //! limits can stop it.
 
-use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::tokenizer::TokenizerOpts;
-use html5ever::tree_builder::TreeBuilderOpts;
-use html5ever::{ParseOpts, QualName, local_name, ns};
+use std::cell::Cell;
 
-use crate::dom::{Dom, Sink};
+use html5ever::buffer_queue::BufferQueue;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink, create_element};
+use html5ever::{QualName, TokenizerResult, local_name, ns};
+
+use crate::dom::{Dom, Handle, Sink};
 use crate::limits::{Limit, Limits};
 
 /// Small enough that a limit crossed inside a chunk costs little extra work
@@ -14,29 +17,96 @@ use crate::limits::{Limit, Limits};
 /// per-call overhead out of profiles.
 const CHUNK_BYTES: usize = 1024;
 
+/// A start tag the lexical step passed on to the parser: its name as the
+/// tokenizer reads it, and its byte range in the input.
+pub(crate) type StartTag = (String, (u32, u32));
+
+/// The token sink between the tokenizer and the tree builder. When the
+/// policy reports spans, it pairs each start tag token with the lexical
+/// step's list of start tags, in order, and tells the sink the span of the
+/// one the tree builder is handling. The two agree on every tag but in
+/// foreign content, where `<![CDATA[` hides tags from the tokenizer and
+/// `<style>` does not hide them: at the first name that differs, spans
+/// stop, rather than name the wrong tag.
+struct Tokens<'a> {
+    tree: TreeBuilder<Handle, Sink>,
+    starts: &'a [StartTag],
+    next: Cell<usize>,
+}
+
+impl TokenSink for Tokens<'_> {
+    type Handle = Handle;
+
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Handle> {
+        let mut tracked = false;
+        if let Token::TagToken(tag) = &token
+            && tag.kind == TagKind::StartTag
+            && let Some((name, span)) = self.starts.get(self.next.get())
+        {
+            if *name == *tag.name {
+                self.next.set(self.next.get() + 1);
+                self.tree.sink.begin_start_tag(tag.name.clone(), *span);
+                tracked = true;
+            } else {
+                self.next.set(usize::MAX);
+            }
+        }
+        let result = self.tree.process_token(token, line_number);
+        if tracked {
+            self.tree.sink.end_start_tag();
+        }
+        result
+    }
+
+    fn end(&self) {
+        self.tree.end();
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.tree
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
 /// Parses `input`, which the caller has checked against
 /// [`Limits::max_input_bytes`] before the lexical step (whose escapes can
-/// make it longer).
-/// With `spans`, start tags carry the lexer's span marker.
-pub(crate) fn parse_fragment(input: &str, limits: &Limits, spans: bool) -> Result<Dom, Limit> {
-    let opts = ParseOpts {
-        tree_builder: TreeBuilderOpts {
-            // Scripting on: `noscript` content is raw text, as in the
-            // browsers that will render the output. It is never kept.
-            scripting_enabled: true,
-            ..TreeBuilderOpts::default()
-        },
-        tokenizer: TokenizerOpts {
-            // A leading U+FEFF in a &str is text the author sent, not a
-            // byte order mark; keep it (the serializer escapes it).
-            discard_bom: false,
-            ..TokenizerOpts::default()
-        },
+/// make it longer). `starts` are the start tags the lexical step passed
+/// on, when the policy reports spans (else empty).
+pub(crate) fn parse_fragment(
+    input: &str,
+    limits: &Limits,
+    starts: &[StartTag],
+) -> Result<Dom, Limit> {
+    let sink = Sink::new(limits);
+    let context = create_element(
+        &sink,
+        QualName::new(None, ns!(html), local_name!("div")),
+        Vec::new(),
+    );
+    let tree_opts = TreeBuilderOpts {
+        // Scripting on: `noscript` content is raw text, as in the browsers
+        // that will render the output. It is never kept.
+        scripting_enabled: true,
+        ..TreeBuilderOpts::default()
     };
-    let context = QualName::new(None, ns!(html), local_name!("div"));
-    let mut parser =
-        html5ever::parse_fragment(Sink::new(limits, spans), opts, context, Vec::new(), true);
-    parser.tokenizer.sink.sink.start_counting();
+    let tree = TreeBuilder::new_for_fragment(sink, context, None, tree_opts);
+    let tokenizer_opts = TokenizerOpts {
+        initial_state: Some(tree.tokenizer_state_for_context_elem(true)),
+        // A leading U+FEFF in a &str is text the author sent, not a byte
+        // order mark; keep it (the serializer escapes it).
+        discard_bom: false,
+        ..TokenizerOpts::default()
+    };
+    let tokenizer = Tokenizer::new(
+        Tokens {
+            tree,
+            starts,
+            next: Cell::new(0),
+        },
+        tokenizer_opts,
+    );
+    tokenizer.sink.tree.sink.start_counting();
+    let queue = BufferQueue::default();
     let mut rest = input;
     while !rest.is_empty() {
         let mut end = rest.len().min(CHUNK_BYTES);
@@ -44,13 +114,18 @@ pub(crate) fn parse_fragment(input: &str, limits: &Limits, spans: bool) -> Resul
             end += 1;
         }
         let (chunk, tail) = rest.split_at(end);
-        parser.process(StrTendril::from_slice(chunk));
-        if let Some(limit) = parser.tokenizer.sink.sink.exceeded() {
+        queue.push_back(StrTendril::from_slice(chunk));
+        // The tokenizer pauses for a script to run or at a `<meta charset>`
+        // (an encoding change); neither applies to a &str: go on to the
+        // end of the chunk.
+        while !matches!(tokenizer.feed(&queue), TokenizerResult::Done) {}
+        if let Some(limit) = tokenizer.sink.tree.sink.exceeded() {
             return Err(limit);
         }
         rest = tail;
     }
-    let parsed = parser.finish();
+    tokenizer.end();
+    let parsed = tokenizer.sink.tree.sink.finish();
     match parsed.exceeded {
         Some(limit) => Err(limit),
         None => Ok(parsed.dom),

@@ -498,14 +498,14 @@ impl PolicyBuilder {
 
     /// Gives every change in the report that comes from an element (the
     /// element itself, its attributes, its URLs) the byte range of its
-    /// start tag in the input, so a moderation page can point at it. Not
-    /// for the formatting elements `b big code em font i nobr s small
-    /// strike strong tt u` (the parser compares their attributes, so they
-    /// cannot be marked), nor for elements the parser makes up (an implied
-    /// `tbody`), nor after the first `svg` or `math` start tag (where the
-    /// lexical step cannot tell markup from text as the parser does).
-    /// Tags shown as text by the lexical step always have their span. It costs a copy of the input and a little parsing. Default:
-    /// off.
+    /// start tag in the input, so a moderation page can point at it. The
+    /// parser's start tag tokens are paired, in order, with the tags the
+    /// lexical step saw; elements the parser makes up (an implied `tbody`,
+    /// a reopened formatting element) have none, and so has everything
+    /// after the first tag where the two disagree (only inside `svg` or
+    /// `math`, where `<![CDATA[` hides tags from the parser). Tags shown as
+    /// text by the lexical step always have their span. Costs a list of
+    /// the start tags. Default: off.
     ///
     /// ```
     /// use safe_markup::Policy;

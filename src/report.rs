@@ -130,7 +130,8 @@ pub struct Change {
     /// special tags, too many attributes) always; for an element and its
     /// attributes and URLs, the element's start tag when the policy has
     /// [`report_spans`](crate::PolicyBuilder::report_spans) on (elements
-    /// the parser made up, such as an implied `tbody`, have none).
+    /// the parser made up, such as an implied `tbody` or a reopened `b`,
+    /// have none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<std::ops::Range<usize>>,
 }
@@ -293,13 +294,9 @@ impl Report {
         rule: Rule,
         span: std::ops::Range<usize>,
     ) {
-        self.changes.push(Change {
-            kind,
-            name: name.to_owned(),
-            rule,
-            element: None,
-            url: None,
-            span: Some(span),
-        });
+        self.push(kind, name, rule);
+        if let Some(change) = self.changes.last_mut() {
+            change.span = Some(span);
+        }
     }
 }

@@ -76,7 +76,8 @@ fn close(dom: &Dom, id: NodeId, out: &mut String) {
 }
 
 /// Escapes text content. Besides `& < >`: U+00A0 as `&nbsp;` (visible in
-/// the source), CR as `&#13;` (a raw CR would come back as LF), NUL as
+/// the source), CR as LF (the sink already makes text CRs LF; attribute
+/// values keep theirs until here), NUL as
 /// U+FFFD (the parser drops or replaces it), U+FEFF as `&#xFEFF;` (a
 /// leading one would be taken for a byte order mark and dropped).
 pub(crate) fn escape_text(text: &str, out: &mut String) {
@@ -97,7 +98,10 @@ fn escape(text: &str, out: &mut String, attr: bool) {
             '>' => "&gt;",
             '"' if attr => "&quot;",
             '\u{a0}' => "&nbsp;",
-            '\r' => "&#13;",
+            // A browser writes a CR back raw when it serializes the DOM
+            // (`innerHTML`), and reads a raw CR as LF: written as `&#13;`
+            // it would change on that round trip. LF renders the same.
+            '\r' => "\n",
             '\0' => "\u{fffd}",
             '\u{feff}' if !attr => "&#xFEFF;",
             _ => continue,

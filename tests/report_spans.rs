@@ -41,30 +41,9 @@ fn spans_point_at_the_tags_they_name() {
                     },
                     _ => continue,
                 };
-                // Formatting elements other than `a` carry no span (see
-                // `PolicyBuilder::report_spans`).
-                let formatting = matches!(
-                    tag_name,
-                    "b" | "big"
-                        | "code"
-                        | "em"
-                        | "font"
-                        | "i"
-                        | "nobr"
-                        | "s"
-                        | "small"
-                        | "strike"
-                        | "strong"
-                        | "tt"
-                        | "u"
-                );
-                if !formatting {
-                    tagged += 1;
-                }
+                tagged += 1;
                 let Some(span) = &change.span else { continue };
-                if !formatting {
-                    with_span += 1;
-                }
+                with_span += 1;
                 let Some(text) = input.get(span.clone()) else {
                     failures.push(format!("{name}: span {span:?} outside the input"));
                     continue;
@@ -106,10 +85,10 @@ fn spans_point_at_the_tags_they_name() {
             .join("\n")
     );
     println!("{with_span} of {tagged} element, attribute and URL changes carry a span");
-    // Elements the parser makes up (implied table parts) lack one, and so
-    // does everything after the first `svg` or `math` in a document (see
-    // the lexer): 93% carry one over these corpora.
-    assert!(with_span * 100 >= tagged * 90, "{with_span} of {tagged}");
+    // Elements the parser makes up (implied table parts, reopened
+    // formatting elements) lack one, and so does what follows a tag inside
+    // `svg` or `math` that the lexical step and the tokenizer read apart.
+    assert!(with_span * 100 >= tagged * 97, "{with_span} of {tagged}");
 }
 
 fn short(text: &str) -> String {

@@ -66,10 +66,6 @@ pub enum Invariant {
     FaithfulText,
     /// 5: past a limit, the output is not the input as text.
     FaithfulLimit,
-    /// 5: the output holds text the input did not: the report-span
-    /// marker the lexical step puts on tags (`\u{FFFD}sm=`), where the
-    /// parser read the tag as text.
-    FaithfulAddedMarker,
 }
 
 impl Invariant {
@@ -101,7 +97,6 @@ impl Invariant {
             Invariant::FaithfulTextLost => "faithful (text lost)",
             Invariant::FaithfulText => "faithful (text of output == input)",
             Invariant::FaithfulLimit => "faithful (limit exceeded: output is the text preset's)",
-            Invariant::FaithfulAddedMarker => "faithful (span marker in the output)",
         }
     }
 
@@ -128,10 +123,7 @@ impl Invariant {
             | Invariant::StableIdempotent
             | Invariant::StableTextIdempotent => 3,
             Invariant::Contained | Invariant::ContainedReparse => 4,
-            Invariant::FaithfulTextLost
-            | Invariant::FaithfulText
-            | Invariant::FaithfulLimit
-            | Invariant::FaithfulAddedMarker => 5,
+            Invariant::FaithfulTextLost | Invariant::FaithfulText | Invariant::FaithfulLimit => 5,
         }
     }
 }
@@ -558,17 +550,6 @@ impl<'p> Checker<'p> {
         }
         stats.idempotent += 1;
         self.check_idempotent(output, &root, stats, &mut fail);
-
-        // 5 (cheap, for every scope): no span marker leaked into the text.
-        // The parser reads NUL as U+FFFD, so `\0sm=` in the input is fine.
-        if output.contains("\u{FFFD}sm=")
-            && !input.replace('\0', "\u{FFFD}").contains("\u{FFFD}sm=")
-        {
-            fail(
-                Invariant::FaithfulAddedMarker,
-                "the output holds the span marker the input did not".to_owned(),
-            );
-        }
 
         // 4. Contained.
         stats.contained += 1;

@@ -241,7 +241,9 @@ fn report_per_record() {
         jsonl(&json.stderr),
         [
             json!({"file": "stdin", "line": 1, "id": 1, "changed": true, "changes": [
-                {"kind": "attribute", "name": "onclick", "rule": "attribute_not_allowed", "element": "b"}
+                // The span is in the record's HTML: `<b onclick=x>`.
+                {"kind": "attribute", "name": "onclick", "rule": "attribute_not_allowed", "element": "b",
+                 "span": {"start": 0, "end": 13}}
             ]}),
             json!({"file": "stdin", "line": 2, "id": "two", "changed": false, "changes": []}),
             json!({"file": "stdin", "line": 3, "error": "\"html\" must be a string, found a number"}),
