@@ -231,7 +231,9 @@ impl Report {
             .collect()
     }
 
-    /// The limit that made the input fall back to plain text, if any.
+    /// The limit that made the whole input fall back to plain text, if
+    /// any. A tag past [`Limits::max_attributes`](crate::Limits) is shown
+    /// as text on its own and does not count: the rest was cleaned.
     ///
     /// ```
     /// use safe_markup::{Limit, Limits, Policy};
@@ -241,10 +243,13 @@ impl Report {
     /// let policy = Policy::ugc().to_builder().limits(limits).build().unwrap();
     /// let report = policy.clean_report("<b><i><u>x</u></i></b>").report;
     /// assert_eq!(report.limit_exceeded(), Some(Limit::Depth));
+    ///
+    /// let many = format!("<p {}>x</p><b>y</b>", "a ".repeat(300));
+    /// assert_eq!(Policy::ugc().clean_report(&many).report.limit_exceeded(), None);
     /// ```
     pub fn limit_exceeded(&self) -> Option<Limit> {
         self.changes.iter().find_map(|c| match c.rule {
-            Rule::LimitExceeded(l) => Some(l),
+            Rule::LimitExceeded(l) if c.kind == ChangeKind::Input => Some(l),
             _ => None,
         })
     }
