@@ -205,6 +205,32 @@ impl Dom {
         }
     }
 
+    /// Joins every run of adjacent text nodes under `root` into one.
+    pub(crate) fn merge_adjacent_text(&mut self, root: NodeId) {
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            let mut child = self.first_child(id);
+            while let Some(c) = child {
+                let next = self.next_sibling(c);
+                if let Some(n) = next
+                    && let NodeData::Text(more) = &self.node(n).data
+                    && matches!(self.node(c).data, NodeData::Text(_))
+                {
+                    let more = more.clone();
+                    if let NodeData::Text(t) = &mut self.node_mut(c).data {
+                        t.push_tendril(&more);
+                    }
+                    self.detach(n);
+                    continue;
+                }
+                if self.element(c).is_some() {
+                    stack.push(c);
+                }
+                child = next;
+            }
+        }
+    }
+
     /// Moves every child of `node`, in order, to just before `node`.
     pub(crate) fn hoist_children(&mut self, node: NodeId) {
         while let Some(child) = self.node(node).first_child {

@@ -37,6 +37,13 @@ pub(crate) fn after_sanitize(dom: &mut Dom, root: NodeId, policy: &Policy, repor
     if t.paragraphs && policy.is_kept(&local_name!("p")) {
         paragraphs::paragraphs(dom, root, max_depth, report);
     }
+    if t.line_breaks || t.linkify {
+        // Unwrapped elements, escaped tags and the empty paragraphs just
+        // removed leave text beside text; a re-parse of the output joins
+        // them, so these transforms must see them joined too, or a second
+        // clean would find line breaks and URLs the first did not.
+        dom.merge_adjacent_text(root);
+    }
     if t.line_breaks && policy.is_kept(&local_name!("br")) {
         line_breaks::line_breaks(dom, root, max_depth);
     }
