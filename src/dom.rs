@@ -205,6 +205,25 @@ impl Dom {
         }
     }
 
+    /// A new HTML element, not yet in the tree.
+    pub(crate) fn new_element(&mut self, local: LocalName, attrs: Vec<Attribute>) -> NodeId {
+        self.push(NodeData::Element(Element {
+            name: QualName::new(None, ns!(html), local),
+            attrs,
+            template_contents: None,
+            mathml_integration_point: false,
+        }))
+    }
+
+    /// Puts `node` just after `sibling`.
+    pub(crate) fn insert_after(&mut self, sibling: NodeId, node: NodeId) {
+        match (self.next_sibling(sibling), self.parent(sibling)) {
+            (Some(next), _) => self.insert_before(next, node),
+            (None, Some(parent)) => self.append(parent, node),
+            (None, None) => {}
+        }
+    }
+
     /// Joins every run of adjacent text nodes under `root` into one.
     pub(crate) fn merge_adjacent_text(&mut self, root: NodeId) {
         let mut stack = vec![root];

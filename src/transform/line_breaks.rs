@@ -1,9 +1,9 @@
 //! `<br>` for single line breaks in text (blank lines are paragraphs).
 
+use html5ever::local_name;
 use html5ever::tendril::StrTendril;
-use html5ever::{QualName, local_name, ns};
 
-use crate::dom::{Dom, Element, NodeData, NodeId};
+use crate::dom::{Dom, NodeData, NodeId};
 use crate::tags;
 use crate::transform::walk::text_nodes;
 
@@ -57,30 +57,17 @@ pub(crate) fn line_breaks(dom: &mut Dom, root: NodeId, max_depth: usize) {
                 }
                 continue;
             }
-            let br = dom.push(NodeData::Element(Element {
-                name: QualName::new(None, ns!(html), local_name!("br")),
-                attrs: Vec::new(),
-                template_contents: None,
-                mathml_integration_point: false,
-            }));
-            insert_after(dom, anchor, br);
+            let br = dom.new_element(local_name!("br"), Vec::new());
+            dom.insert_after(anchor, br);
             anchor = br;
             if !piece.is_empty() {
                 let t = dom.push(NodeData::Text(StrTendril::from(*piece)));
-                insert_after(dom, anchor, t);
+                dom.insert_after(anchor, t);
                 anchor = t;
             }
         }
         if pieces.first().is_some_and(|p| p.is_empty()) {
             dom.detach(id);
         }
-    }
-}
-
-pub(crate) fn insert_after(dom: &mut Dom, sibling: NodeId, node: NodeId) {
-    match (dom.next_sibling(sibling), dom.parent(sibling)) {
-        (Some(next), _) => dom.insert_before(next, node),
-        (None, Some(parent)) => dom.append(parent, node),
-        (None, None) => {}
     }
 }

@@ -3,10 +3,9 @@
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, QualName, local_name, ns};
 
-use crate::dom::{Dom, Element, NodeData, NodeId};
+use crate::dom::{Dom, NodeData, NodeId};
 use crate::links;
 use crate::policy::Policy;
-use crate::transform::line_breaks::insert_after;
 use crate::transform::walk::text_nodes;
 
 /// The next bare URL in `text` at or after `from`, as a byte range.
@@ -104,7 +103,7 @@ pub(crate) fn linkify(dom: &mut Dom, root: NodeId, policy: &Policy) {
                 first = false;
             } else if !before.is_empty() {
                 let t = dom.push(NodeData::Text(StrTendril::from(before)));
-                insert_after(dom, anchor, t);
+                dom.insert_after(anchor, t);
                 anchor = t;
             }
             let mut attrs = vec![Attribute {
@@ -112,15 +111,10 @@ pub(crate) fn linkify(dom: &mut Dom, root: NodeId, policy: &Policy) {
                 value: StrTendril::from(url),
             }];
             links::finish_link(policy, &mut attrs, None, None);
-            let a = dom.push(NodeData::Element(Element {
-                name: QualName::new(None, ns!(html), local_name!("a")),
-                attrs,
-                template_contents: None,
-                mathml_integration_point: false,
-            }));
+            let a = dom.new_element(local_name!("a"), attrs);
             let link_text = dom.push(NodeData::Text(StrTendril::from(url)));
             dom.append(a, link_text);
-            insert_after(dom, anchor, a);
+            dom.insert_after(anchor, a);
             anchor = a;
             copied = end;
         }
@@ -129,7 +123,7 @@ pub(crate) fn linkify(dom: &mut Dom, root: NodeId, policy: &Policy) {
         }
         if copied < value.len() {
             let t = dom.push(NodeData::Text(StrTendril::from(&value[copied..])));
-            insert_after(dom, anchor, t);
+            dom.insert_after(anchor, t);
         }
         if dom_text_is_empty(dom, text.id) {
             dom.detach(text.id);

@@ -34,14 +34,15 @@ pub(crate) struct Transforms {
 pub(crate) fn after_sanitize(dom: &mut Dom, root: NodeId, policy: &Policy, report: &mut Report) {
     let t = &policy.transforms;
     let max_depth = policy.limits.max_depth;
+    // Unwrapped elements, escaped tags and removed empty paragraphs leave
+    // text beside text; a re-parse of the output joins them, so the
+    // transforms must see them joined too, or a second clean would find
+    // blank lines, line breaks and URLs the first did not.
     if t.paragraphs && policy.is_kept(&local_name!("p")) {
+        dom.merge_adjacent_text(root);
         paragraphs::paragraphs(dom, root, max_depth, report);
     }
     if t.line_breaks || t.linkify {
-        // Unwrapped elements, escaped tags and the empty paragraphs just
-        // removed leave text beside text; a re-parse of the output joins
-        // them, so these transforms must see them joined too, or a second
-        // clean would find line breaks and URLs the first did not.
         dom.merge_adjacent_text(root);
     }
     if t.line_breaks && policy.is_kept(&local_name!("br")) {

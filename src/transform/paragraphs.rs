@@ -8,7 +8,7 @@
 use html5ever::tendril::StrTendril;
 use html5ever::{QualName, local_name, ns};
 
-use crate::dom::{Dom, Element, NodeData, NodeId};
+use crate::dom::{Dom, NodeData, NodeId};
 use crate::report::{ChangeKind, Report, Rule};
 use crate::tags;
 
@@ -180,11 +180,12 @@ pub(super) fn paragraphs(dom: &mut Dom, root: NodeId, max_depth: usize, report: 
         }
     }
     for p in ps {
-        merge_text_children(dom, p);
         split_paragraph(dom, p, report);
     }
+    // An empty `p` removed just now leaves its neighbours' text side by
+    // side.
+    dom.merge_adjacent_text(root);
     for container in containers {
-        merge_text_children(dom, container);
         let blank = dom
             .children(container)
             .into_iter()
@@ -192,25 +193,6 @@ pub(super) fn paragraphs(dom: &mut Dom, root: NodeId, max_depth: usize, report: 
         if blank {
             wrap_runs(dom, container, &depths, max_depth);
         }
-    }
-}
-
-/// Joins adjacent text children into one, as a re-parse of the output
-/// would: unwrapped elements and escaped tags leave their text beside
-/// their neighbours', and a blank line may straddle two such nodes.
-fn merge_text_children(dom: &mut Dom, id: NodeId) {
-    let mut child = dom.first_child(id);
-    while let Some(c) = child {
-        let next = dom.next_sibling(c);
-        if let Some(n) = next
-            && let Some(more) = text_of(dom, n).map(str::to_owned)
-            && let NodeData::Text(t) = &mut dom.node_mut(c).data
-        {
-            t.push_slice(&more);
-            dom.detach(n);
-            continue;
-        }
-        child = next;
     }
 }
 
@@ -246,7 +228,7 @@ fn split_paragraph(dom: &mut Dom, p: NodeId, report: &mut Report) {
             continue;
         }
         let new_p = new_paragraph(dom, p);
-        insert_after(dom, after, new_p);
+        dom.insert_after(after, new_p);
         for node in run {
             dom.append(new_p, node);
         }
@@ -292,12 +274,7 @@ fn wrap_runs(dom: &mut Dom, container: NodeId, depths: &Depths, max_depth: usize
     for run in all_runs {
         let run = trim_run(dom, &run);
         let Some(&first) = run.first() else { continue };
-        let p = dom.push(NodeData::Element(Element {
-            name: QualName::new(None, ns!(html), local_name!("p")),
-            attrs: Vec::new(),
-            template_contents: None,
-            mathml_integration_point: false,
-        }));
+        let p = dom.new_element(local_name!("p"), Vec::new());
         dom.insert_before(first, p);
         for node in run {
             dom.append(p, node);
@@ -311,20 +288,7 @@ fn new_paragraph(dom: &mut Dom, model: NodeId) -> NodeId {
         .element(model)
         .map(|e| e.attrs.clone())
         .unwrap_or_default();
-    dom.push(NodeData::Element(Element {
-        name: QualName::new(None, ns!(html), local_name!("p")),
-        attrs,
-        template_contents: None,
-        mathml_integration_point: false,
-    }))
-}
-
-fn insert_after(dom: &mut Dom, sibling: NodeId, node: NodeId) {
-    match (dom.next_sibling(sibling), dom.parent(sibling)) {
-        (Some(next), _) => dom.insert_before(next, node),
-        (None, Some(parent)) => dom.append(parent, node),
-        (None, None) => {}
-    }
+    dom.new_element(local_name!("p"), attrs)
 }
 
 /// Splits a sequence of sibling inline nodes into runs at the blank lines
@@ -348,7 +312,7 @@ fn runs(dom: &mut Dom, nodes: &[NodeId]) -> Vec<Vec<NodeId>> {
                 set_text(dom, node, piece);
             } else {
                 let next = dom.push(NodeData::Text(StrTendril::from(piece.as_str())));
-                insert_after(dom, current, next);
+                dom.insert_after(current, next);
                 current = next;
                 out.push(Vec::new());
             }
