@@ -16,8 +16,10 @@
 //! which is cleaned as a single document. `shape:NAME:N` cleans one
 //! generated input instead, the same shapes as the growth groups of
 //! `benches/throughput.rs`: `div` (`<div>` nested `N` deep), `b` (`N`
-//! unclosed `<b>`), `attrs` (one `<p>` with `N` attributes) and `a` (`N`
-//! unclosed links).
+//! unclosed `<b>`), `attrs` (one `<p>` with `N` attributes), `a` (`N`
+//! unclosed links) and the DoS shapes `bare-a` (`N` × `<a>`), `lt` (a run
+//! of `N` `<`), `fostered` (`N` × `x<br>` in a `<table>`) and `entities`
+//! (`N` character references of five kinds).
 //!
 //! It prints the bytes cleaned, the bytes written, and the peak resident
 //! memory (`VmHWM` from `/proc/self/status`, Linux only) before and after
@@ -109,13 +111,17 @@ fn shape(name: &str, n: usize) -> Option<String> {
             s + ">x</p>"
         }
         "a" => r#"<a href="http://example.com/">x"#.repeat(n),
+        "bare-a" => "<a>".repeat(n) + "x",
+        "lt" => "<".repeat(n),
+        "fostered" => "<table>".to_owned() + &"x<br>".repeat(n) + "</table>",
+        "entities" => "&lt;&#x41;&eacute;&#169;&copy ".repeat(n / 5),
         _ => return None,
     })
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: instructions DIR|shape:div|b|attrs|a:N safe-markup-ugc|safe-markup-strict|ammonia|none [--concat BYTES]";
+    let usage = "usage: instructions DIR|shape:div|b|attrs|a|bare-a|lt|fostered|entities:N safe-markup-ugc|safe-markup-strict|ammonia|none [--concat BYTES]";
     let (dir, engine, concat_bytes) = match args.as_slice() {
         [dir, engine] => (dir, engine, None),
         [dir, engine, flag, bytes] if flag == "--concat" => match bytes.parse::<usize>() {

@@ -6,7 +6,7 @@
 //   node harness.mjs INPUT.jsonl --label ugc --schemes http,https,mailto \
 //        [--out summary.json] [--expect-clean | --expect-detect N] [--expect-n N]
 //        [--concurrency K] [--wait-ms MS] [--max-targets N] [--only ID,ID]
-//        [--fresh context|page|document]
+//        [--fresh context|page|document] [--cache FILE.json]
 //   node harness.mjs --table a.json b.json ...     (combined counts table)
 //
 // INPUT.jsonl holds lines {"id": ..., "html": "..."} (the CLI's --jsonl
@@ -31,8 +31,16 @@
 // innerHTML is parsed again and must serialize the same ("unstable"
 // otherwise).
 //
+// --cache FILE.json: a vector whose html was already checked with the same
+// schemes (earlier in this run, or by an earlier run that wrote FILE) takes
+// that check's record instead of being rendered again. Policies clean many
+// vectors to the same output (to nothing, or to the same escaped text), so
+// a shared cache roughly halves the suite; records that errored are never
+// cached.
+//
 // Exit status: 0 ok; 1 an --expect-* check failed; 2 usage or harness error.
 
+import crypto from 'node:crypto';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -103,6 +111,7 @@ function parseArgs(argv) {
       case '--fresh': o.fresh = need(i); i++; break;
       case '--only': o.only = new Set(need(i).split(',')); i++; break;
       case '--chromium': o.chromium = need(i); i++; break;
+      case '--cache': o.cache = need(i); i++; break;
       case '--table': o.table = argv.slice(i + 1); i = argv.length; break;
       case '-h':
       case '--help': usage(); break;
@@ -811,6 +820,22 @@ async function worker(browser, origin, vectors, recs, queue, opts, progress) {
   await close();
 }
 
+function cacheKey(html, schemes) {
+  return crypto.createHash('sha256').update(`${[...schemes].sort().join(',')}\n${html}`).digest('hex');
+}
+
+function loadCache(file) {
+  if (!file || !fs.existsSync(file)) return new Map();
+  return new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8'))));
+}
+
+function saveCache(file, cache) {
+  if (!file) return;
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(cache)));
+  fs.renameSync(tmp, file);
+}
+
 function withTimeout(promise, ms, what) {
   let t;
   return Promise.race([
@@ -862,6 +887,7 @@ function summarize(opts, vectors, recs, ms) {
     uncontained: count((r) => r.uncontained),
     reserializedDiffers: count((r) => r.reserializedDiffers),
     errors: count((r) => r.errors.length > 0),
+    rendered: count((r) => !r.cached),
     detected: count((r) => r.executed.length > 0 || r.dangers.length > 0),
     seconds: Math.round(ms / 100) / 10,
     fresh: opts.fresh,
@@ -910,7 +936,7 @@ function table(rows, first) {
 function printSummary(s) {
   const rows = Object.entries(s.bySource).sort(([a], [b]) => a.localeCompare(b));
   rows.push(['all', s]);
-  console.log(`\n== ${s.label}: ${s.n} vectors in ${s.seconds}s (schemes: ${s.schemes.join(',') || 'none'})`);
+  console.log(`\n== ${s.label}: ${s.n} vectors (${s.rendered} rendered, the rest had the same output as one already checked) in ${s.seconds}s (schemes: ${s.schemes.join(',') || 'none'})`);
   console.log(table(rows, 'source'));
   if (Object.keys(s.executedKinds).length) console.log(`executed by kind: ${JSON.stringify(s.executedKinds)}`);
   if (Object.keys(s.dangerKinds).length) console.log(`dangers by kind: ${JSON.stringify(s.dangerKinds)}`);
@@ -947,7 +973,23 @@ async function main() {
     return 2;
   }
   const vectors = readVectors(opts.input, opts.only);
-  const server = await startServer(vectors);
+  const cache = loadCache(opts.cache);
+  const recs = new Array(vectors.length);
+  // Only the first vector of each (html, schemes) not already in the cache
+  // is rendered; the rest copy its record afterwards.
+  const keys = vectors.map((v) => cacheKey(v.html, opts.schemes));
+  const firstOf = new Map();
+  const todo = [];
+  vectors.forEach((v, i) => {
+    const hit = cache.get(keys[i]);
+    if (hit) recs[i] = { ...structuredClone(hit), id: v.id, cached: true };
+    else if (!firstOf.has(keys[i])) {
+      firstOf.set(keys[i], todo.length);
+      todo.push(i);
+    }
+  });
+  const pending = todo.map((i) => vectors[i]);
+  const server = await startServer(pending);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: opts.chromium,
@@ -958,22 +1000,30 @@ async function main() {
   });
   opts.version = browser.version();
   const started = Date.now();
-  const recs = new Array(vectors.length);
+  const checked = new Array(todo.length);
   const queue = { next: 0 };
   let done = 0;
   const tty = process.stderr.isTTY;
   const progress = () => {
     done++;
-    if (tty && (done % 20 === 0 || done === vectors.length)) process.stderr.write(`\r${opts.label}: ${done}/${vectors.length}`);
+    if (tty && (done % 20 === 0 || done === todo.length)) process.stderr.write(`\r${opts.label}: ${done}/${todo.length}`);
   };
   await Promise.all(
-    Array.from({ length: Math.min(opts.concurrency, vectors.length || 1) }, () =>
-      worker(browser, origin, vectors, recs, queue, opts, progress),
+    Array.from({ length: Math.min(opts.concurrency, pending.length || 1) }, () =>
+      worker(browser, origin, pending, checked, queue, opts, progress),
     ),
   );
   if (tty) process.stderr.write('\n');
   await browser.close();
   server.close();
+  vectors.forEach((v, i) => {
+    if (recs[i]) return;
+    const first = todo[firstOf.get(keys[i])];
+    const rec = checked[firstOf.get(keys[i])];
+    recs[i] = first === i ? rec : { ...structuredClone(rec), id: v.id, cached: true };
+    if (!rec.errors.length) cache.set(keys[i], { ...rec, id: undefined, ms: undefined });
+  });
+  saveCache(opts.cache, cache);
   const summary = summarize(opts, vectors, recs, Date.now() - started);
   if (PROFILE) {
     console.error(`profile (ms, summed over workers): ${JSON.stringify(PROFILE)}`);

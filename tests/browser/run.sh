@@ -30,10 +30,11 @@ cd "$root"
 
 corpus="${XSS_CORPUS:-$root/../shared/corpus/xss}"
 chromium="${CHROMIUM:-/usr/bin/chromium}"
-# The raw control must prove the harness can fail: Chromium 156 runs 232 of
-# the raw vectors and shows dangers for 415 (corpus README); this harness
-# counts a vector once if it did either.
-detect_threshold="${DETECT_THRESHOLD:-200}"
+# The raw control must prove the harness can fail. Many vectors are benign
+# fixtures or target old browsers; in Chromium 156 this harness sees 253 of
+# the raw vectors run and 448 run or leave a danger (counted once), 605 with
+# any finding. The threshold sits just under the 448.
+detect_threshold="${DETECT_THRESHOLD:-420}"
 expected_n=924
 export HARNESS_FRESH="${HARNESS_FRESH:-document}"
 
@@ -76,6 +77,10 @@ node -e '
 
 status=0
 summaries=()
+# Outputs identical across policies (and the same allowed schemes) are
+# rendered once per run: see --cache in harness.mjs.
+cache="$out/cache.json"
+rm -f "$cache"
 
 # policy name, CLI policy arguments, URL schemes the policy allows.
 ugc_schemes="bitcoin,ftp,ftps,geo,http,https,im,irc,ircs,magnet,mailto,mms,mx,news,nntp,openpgp4fpr,sip,sms,smsto,ssh,tel,url,webcal,wtai,xmpp"
@@ -98,7 +103,7 @@ run_policy() {
   fi
   echo "== $name: browser"
   node "$here/harness.mjs" "$out/$name.jsonl" --label "$name" --schemes "$schemes" \
-    --out "$out/$name.json" --expect-clean --expect-n "$expected_n" || status=1
+    --out "$out/$name.json" --expect-clean --expect-n "$expected_n" --cache "$cache" || status=1
   summaries+=("$out/$name.json")
 }
 
