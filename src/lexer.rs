@@ -87,6 +87,9 @@ pub(crate) struct Lexed<'a> {
     /// With [`Rules::mark_spans`], every start tag passed on to the
     /// parser, in order, with its span.
     pub(crate) starts: Vec<StartTag>,
+    /// How many `<` are text because no tag, comment or declaration
+    /// follows them: each is a parse error to the tokenizer.
+    pub(crate) stray_lt: usize,
 }
 
 /// What the lexer needs from a policy.
@@ -113,6 +116,7 @@ pub(crate) fn lex<'a>(input: &'a str, rules: &impl Rules) -> Lexed<'a> {
         escaped: Vec::new(),
         specials: 0,
         starts: Vec::new(),
+        stray_lt: 0,
     };
     lexer.run(rules);
     let text = match lexer.out {
@@ -127,6 +131,7 @@ pub(crate) fn lex<'a>(input: &'a str, rules: &impl Rules) -> Lexed<'a> {
         escaped: lexer.escaped,
         specials: lexer.specials,
         starts: lexer.starts,
+        stray_lt: lexer.stray_lt,
     }
 }
 
@@ -149,6 +154,7 @@ struct Lexer<'a> {
     /// The start tags passed on, with their spans, when the policy
     /// reports spans.
     starts: Vec<StartTag>,
+    stray_lt: usize,
 }
 
 /// A tag as the tokenizer reads it.
@@ -197,7 +203,10 @@ impl<'a> Lexer<'a> {
                 Some(b'!') if self.input[lt..].starts_with("<!--") => self.comment(lt),
                 Some(b'!' | b'?') => self.declaration(lt, escape_mode),
                 // A `<` before anything else is text to the tokenizer too.
-                _ => lt + 1,
+                _ => {
+                    self.stray_lt += 1;
+                    lt + 1
+                }
             };
         }
     }

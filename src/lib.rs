@@ -236,7 +236,12 @@ impl Policy {
             };
             report.push_span(kind, &escaped.name, rule, escaped.span);
         }
-        let mut dom = parse::parse_fragment(&lexed.text, &self.limits, &lexed.starts)?;
+        let mut dom = parse::parse_fragment(
+            &lexed.text,
+            &self.limits,
+            &lexed.starts,
+            parse::Errors::for_stray_lt(lexed.stray_lt, lexed.text.len()),
+        )?;
         let root = dom.fragment_root();
         if lexed.specials > 0
             && let Some(special_tags) = &self.transforms.special_tags
