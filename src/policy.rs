@@ -1,6 +1,12 @@
 //! [`Policy`]: what to keep, built once, shared by every request.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+// The policy's tables are looked up for every element and attribute. Their
+// keys are interned names (which carry a hash of their own) and the
+// policy's scheme names: input never adds a key, so a fast unkeyed hash is
+// safe here, and SipHash cost 300 instructions per element.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use html5ever::{LocalName, QualName, ns};
 use serde::Deserialize;
@@ -552,8 +558,8 @@ impl PolicyBuilder {
                 prefix: prefix.clone(),
             });
         }
-        let mut keep: HashMap<LocalName, HashSet<LocalName>> = HashMap::new();
-        let mut actions = HashMap::new();
+        let mut keep: HashMap<LocalName, HashSet<LocalName>> = HashMap::default();
+        let mut actions = HashMap::default();
         for (name, action) in &self.actions {
             check_tag_name(name)?;
             let atom = LocalName::from(name.as_str());
@@ -567,7 +573,7 @@ impl PolicyBuilder {
                         reason,
                     });
                 }
-                keep.insert(atom.clone(), HashSet::new());
+                keep.insert(atom.clone(), HashSet::default());
             }
             actions.insert(atom, *action);
         }
@@ -603,7 +609,7 @@ impl PolicyBuilder {
                 set.extend(attrs.iter().map(|a| LocalName::from(a.as_str())));
             }
         }
-        let mut generic_attrs = HashSet::new();
+        let mut generic_attrs = HashSet::default();
         for attr in &self.generic_attrs {
             check_attr_name(attr, style_ok)?;
             generic_attrs.insert(LocalName::from(attr.as_str()));
@@ -1098,11 +1104,11 @@ impl Policy {
     fn fallback() -> Policy {
         let source = PolicyBuilder::default().text_only();
         Policy {
-            keep: HashMap::new(),
-            actions: HashMap::new(),
+            keep: HashMap::default(),
+            actions: HashMap::default(),
             other: TagAction::Escape,
-            generic_attrs: HashSet::new(),
-            schemes: HashSet::new(),
+            generic_attrs: HashSet::default(),
+            schemes: HashSet::default(),
             relative: Relative::Deny,
             link_rel: Vec::new(),
             comments: false,
