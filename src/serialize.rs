@@ -84,7 +84,7 @@ pub(crate) fn escape_text(text: &str, out: &mut String) {
     escape(text, out, false);
 }
 
-fn escape_attr(text: &str, out: &mut String) {
+pub(crate) fn escape_attr(text: &str, out: &mut String) {
     escape(text, out, true);
 }
 

@@ -1,0 +1,787 @@
+//! The validated fast path: one pass over the input that writes the output
+//! directly, for the common well-formed case, or gives up.
+//!
+//! The full pipeline (lexical step, html5ever, sanitizer, serializer) costs
+//! about 160 instructions per input byte, most of it building a tree that
+//! is then written out unchanged. Most posts are properly nested markup
+//! where the tree is just the tags in order. This module reads such input
+//! the way the tokenizer does, keeps a stack of open elements, asks the
+//! same policy, sanitizer, URL and link functions the full path asks, and
+//! writes what the serializer would write.
+//!
+//! It is only an optimisation, so its rule is: never guess. The moment it
+//! meets anything whose effect on the tree it does not model exactly, it
+//! returns `None` and the caller runs the full pipeline on the whole
+//! input. That covers every place where the tree builder would do more
+//! than append the element to the current node (implied end tags, `p`
+//! closed by a block, misnested or stray end tags, tables, foreign
+//! content, raw text and RCDATA elements, `select`, `template`, forms,
+//! scope boundaries such as `object` and `button`), every tokenizer state
+//! it does not follow (comments, declarations, unusual character
+//! references, NUL, CR and other control characters, duplicate or oddly
+//! written attributes, a tag open at the end of the input), every place
+//! where the sanitizer looks beyond the element in hand (an unwrapped block
+//! that would need a separating newline), anything near a limit, and every
+//! policy feature it does not model (escaped tags, transforms, special
+//! tags, report spans, text-only). `tests/fastpath.rs` and the `fastpath`
+//! fuzz target check that whenever it answers, the answer is byte for byte
+//! the full pipeline's.
+
+use html5ever::tendril::StrTendril;
+use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+
+use crate::policy::{Policy, TagAction};
+use crate::report::Report;
+use crate::sanitize::{child_bits, kept_attributes, misnested};
+use crate::serialize::{escape_attr, escape_text};
+use crate::tags;
+
+/// Whether the fast path can serve this policy at all: it models neither
+/// the lexical step's escapes (escape mode), nor the tree transforms, nor
+/// report spans.
+pub(crate) fn eligible(policy: &Policy) -> bool {
+    let t = &policy.transforms;
+    !policy.text_only
+        && !policy.escape_mode
+        && !policy.report_spans
+        && t.special_tags.is_none()
+        && !t.paragraphs
+        && !t.line_breaks
+        && !t.linkify
+}
+
+/// `policy.clean(input)`, if the fast path can prove it gives the same
+/// bytes; `None` means: run the full pipeline.
+pub(crate) fn clean(policy: &Policy, input: &str) -> Option<String> {
+    if !eligible(policy) || input.len() > policy.limits.max_input_bytes {
+        return None;
+    }
+    let mut fast = Fast {
+        policy,
+        input,
+        bytes: input.as_bytes(),
+        pos: 0,
+        out: String::with_capacity(input.len()),
+        open: Vec::new(),
+        nodes: 0,
+        max_nodes: policy.limits.max_nodes / 2,
+        max_depth: policy.limits.max_depth.saturating_sub(4),
+    };
+    fast.run()?;
+    Some(fast.out)
+}
+
+/// How the tree builder ("in body") treats a start tag, for the tags the
+/// fast path handles.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Closes an open `p` first (`div`, `ul`, `blockquote`, …).
+    Block,
+    /// `h1`–`h6`: also closes a heading that is the current node.
+    Heading,
+    /// `pre`: also drops a newline right after the start tag.
+    Pre,
+    /// `li`, `dd`, `dt`: also close an open item of their kind.
+    Item,
+    /// Goes on the list of active formatting elements (`a`, `b`, …).
+    Formatting,
+    /// Inserted and popped at once (`br`, `img`, …).
+    Void,
+    /// "Any other start tag": inserted, nothing else.
+    Other,
+}
+
+/// The kind of a start tag, or `None` for tags the fast path leaves to
+/// the full pipeline: every tag with a rule of its own in the "in body"
+/// insertion mode that is not modelled here (raw text, tables, forms,
+/// foreign content, `select`, scope boundaries and markers, ruby parts,
+/// `template`, head elements), and `search`, which the sanitizer's tag
+/// sets count as special where html5ever does not.
+fn kind(name: &LocalName) -> Option<Kind> {
+    Some(match *name {
+        local_name!("address")
+        | local_name!("article")
+        | local_name!("aside")
+        | local_name!("blockquote")
+        | local_name!("center")
+        | local_name!("details")
+        | local_name!("dialog")
+        | local_name!("dir")
+        | local_name!("div")
+        | local_name!("dl")
+        | local_name!("fieldset")
+        | local_name!("figcaption")
+        | local_name!("figure")
+        | local_name!("footer")
+        | local_name!("header")
+        | local_name!("hgroup")
+        | local_name!("main")
+        | local_name!("menu")
+        | local_name!("nav")
+        | local_name!("ol")
+        | local_name!("p")
+        | local_name!("section")
+        | local_name!("summary")
+        | local_name!("ul") => Kind::Block,
+        local_name!("h1")
+        | local_name!("h2")
+        | local_name!("h3")
+        | local_name!("h4")
+        | local_name!("h5")
+        | local_name!("h6") => Kind::Heading,
+        local_name!("pre") => Kind::Pre,
+        local_name!("li") | local_name!("dd") | local_name!("dt") => Kind::Item,
+        local_name!("a")
+        | local_name!("b")
+        | local_name!("big")
+        | local_name!("code")
+        | local_name!("em")
+        | local_name!("font")
+        | local_name!("i")
+        | local_name!("s")
+        | local_name!("small")
+        | local_name!("strike")
+        | local_name!("strong")
+        | local_name!("tt")
+        | local_name!("u") => Kind::Formatting,
+        local_name!("area")
+        | local_name!("br")
+        | local_name!("embed")
+        | local_name!("hr")
+        | local_name!("img")
+        | local_name!("input")
+        | local_name!("param")
+        | local_name!("source")
+        | local_name!("track")
+        | local_name!("wbr") => Kind::Void,
+        local_name!("applet")
+        | local_name!("base")
+        | local_name!("basefont")
+        | local_name!("bgsound")
+        | local_name!("body")
+        | local_name!("button")
+        | local_name!("caption")
+        | local_name!("col")
+        | local_name!("colgroup")
+        | local_name!("form")
+        | local_name!("frame")
+        | local_name!("frameset")
+        | local_name!("head")
+        | local_name!("html")
+        | local_name!("iframe")
+        | local_name!("image")
+        | local_name!("keygen")
+        | local_name!("link")
+        | local_name!("listing")
+        | local_name!("marquee")
+        | local_name!("math")
+        | local_name!("meta")
+        | local_name!("nobr")
+        | local_name!("noembed")
+        | local_name!("noframes")
+        | local_name!("noscript")
+        | local_name!("object")
+        | local_name!("optgroup")
+        | local_name!("option")
+        | local_name!("plaintext")
+        | local_name!("rb")
+        | local_name!("rp")
+        | local_name!("rt")
+        | local_name!("rtc")
+        | local_name!("script")
+        | local_name!("search")
+        | local_name!("select")
+        | local_name!("style")
+        | local_name!("svg")
+        | local_name!("table")
+        | local_name!("tbody")
+        | local_name!("td")
+        | local_name!("template")
+        | local_name!("textarea")
+        | local_name!("tfoot")
+        | local_name!("th")
+        | local_name!("thead")
+        | local_name!("title")
+        | local_name!("tr")
+        | local_name!("xmp") => return None,
+        // The serializer writes no end tag for these; the tree builder
+        // must agree, and it does only for the ones listed above.
+        _ if tags::is_void(name) => return None,
+        _ => Kind::Other,
+    })
+}
+
+/// What becomes of an open element in the output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// Written with its allowed attributes.
+    Kept,
+    /// Tag removed, content kept.
+    Unwrapped,
+    /// Removed with its content (or inside such an element).
+    Hidden,
+}
+
+/// An element on the stack of open elements.
+struct Open {
+    name: LocalName,
+    /// The parser's state bits inside it (see `sanitize::child_bits`),
+    /// over every open element.
+    parse_bits: u16,
+    fate: Fate,
+    /// The sanitizer's view: the bits and name of the nearest kept
+    /// element at or above this one, which is the parent its kept
+    /// children will have in the cleaned tree.
+    kept_bits: u16,
+    kept_name: LocalName,
+}
+
+struct Fast<'a> {
+    policy: &'a Policy,
+    input: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    out: String,
+    open: Vec<Open>,
+    /// An upper bound on the nodes the parser would make so far.
+    nodes: usize,
+    /// Well inside the policy's limits: near one, the full pipeline
+    /// decides.
+    max_nodes: usize,
+    max_depth: usize,
+}
+
+/// Bytes that end a run of plain text: markup, character references, and
+/// every byte the fast path leaves to the full pipeline or must look at
+/// more closely (`0xC2` may start a C1 control, `0xEF` a noncharacter).
+const fn text_stops() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b, 0x09 | 0x0A | 0x0C);
+        b += 1;
+    }
+    t[b'<' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0x7F] = true;
+    t[0xC2] = true;
+    t[0xEF] = true;
+    t
+}
+
+static TEXT_STOPS: [bool; 256] = text_stops();
+
+/// The tokenizer's whitespace, less CR (which the fast path never sees).
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b' ')
+}
+
+/// Whether the character starting at `bytes[0]` (one of the stops other
+/// than `<` and `&`) is ordinary text: U+00A0 and the like pass, C1
+/// controls and noncharacters do not.
+fn ordinary_stop(bytes: &[u8]) -> bool {
+    match bytes {
+        [0xC2, next, ..] => !(0x80..=0x9F).contains(next),
+        [0xEF, 0xB7, next, ..] => !(0x90..=0xAF).contains(next),
+        [0xEF, 0xBF, next, ..] => !matches!(next, 0xBE | 0xBF),
+        [0xEF, ..] => true,
+        _ => false,
+    }
+}
+
+/// A numeric character reference's value, if the tokenizer would take it
+/// as that character without replacing it (no NUL, CR, surrogate, C1 or
+/// other control, noncharacter).
+fn plain_char(n: u32) -> Option<char> {
+    let ok = matches!(n, 0x09 | 0x0A | 0x0C | 0x20..=0x7E | 0xA0..=0xFDCF | 0xFDF0..=0x10_FFFF)
+        && n & 0xFFFE != 0xFFFE;
+    if ok { char::from_u32(n) } else { None }
+}
+
+impl Fast<'_> {
+    fn run(&mut self) -> Option<()> {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'<' {
+                match self.bytes.get(self.pos + 1) {
+                    Some(c) if c.is_ascii_alphabetic() => self.start_tag()?,
+                    // End tags, comments, declarations: `</` before a
+                    // letter is handled, the rest is left to the parser.
+                    Some(b'/') => self.end_tag()?,
+                    Some(b'!' | b'?') => return None,
+                    // A `<` before anything else is text.
+                    _ => {
+                        self.count_node()?;
+                        self.write_text("<");
+                        self.pos += 1;
+                    }
+                }
+            } else {
+                self.count_node()?;
+                self.text()?;
+            }
+        }
+        self.close_all();
+        Some(())
+    }
+
+    fn hidden(&self) -> bool {
+        self.open.last().is_some_and(|o| o.fate == Fate::Hidden)
+    }
+
+    fn write_text(&mut self, text: &str) {
+        if !self.hidden() {
+            escape_text(text, &mut self.out);
+        }
+    }
+
+    /// Counts one more node (element or text run) toward the node limit.
+    fn count_node(&mut self) -> Option<()> {
+        self.nodes += 1;
+        (self.nodes < self.max_nodes).then_some(())
+    }
+
+    /// A run of text up to the next `<`, with its character references.
+    fn text(&mut self) -> Option<()> {
+        let input = self.input;
+        let mut start = self.pos;
+        let mut i = self.pos;
+        while let Some(&b) = self.bytes.get(i) {
+            if !TEXT_STOPS[b as usize] {
+                i += 1;
+                continue;
+            }
+            match b {
+                b'<' => break,
+                b'&' => {
+                    self.write_text(&input[start..i]);
+                    let (decoded, next) = self.char_ref(i)?;
+                    match decoded {
+                        Some(d) => self.write_text(d.as_str()),
+                        None => self.write_text("&"),
+                    }
+                    i = next;
+                    start = i;
+                }
+                _ if ordinary_stop(&self.bytes[i..]) => i += 1,
+                _ => return None,
+            }
+        }
+        self.write_text(&input[start..i]);
+        self.pos = i;
+        Some(())
+    }
+
+    /// The character reference at `amp` (an `&`): the text it stands for
+    /// (`None`: a literal `&`) and where the text resumes. Only the forms
+    /// whose reading does not depend on context are handled: `&name;` for
+    /// a name in the table, and `&#…;` for a plain character.
+    fn char_ref(&self, amp: usize) -> Option<(Option<Decoded>, usize)> {
+        let rest = &self.bytes[amp + 1..];
+        match rest.first() {
+            Some(b'#') => {
+                let (hex, digits_at) = match rest.get(1) {
+                    Some(b'x' | b'X') => (true, 2),
+                    _ => (false, 1),
+                };
+                let digits = rest[digits_at..]
+                    .iter()
+                    .take_while(|b| {
+                        if hex {
+                            b.is_ascii_hexdigit()
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    })
+                    .count();
+                if digits == 0 || digits > 7 || rest.get(digits_at + digits) != Some(&b';') {
+                    return None;
+                }
+                let start = amp + 1 + digits_at;
+                let text = self.input.get(start..start + digits)?;
+                let n = u32::from_str_radix(text, if hex { 16 } else { 10 }).ok()?;
+                let c = plain_char(n)?;
+                Some((Some(Decoded::one(c)), start + digits + 1))
+            }
+            Some(b) if b.is_ascii_alphanumeric() => {
+                let len = rest
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                if rest.get(len) != Some(&b';') {
+                    return None;
+                }
+                let key = self.input.get(amp + 1..amp + 2 + len)?;
+                let &(c1, c2) = html5ever::data::NAMED_ENTITIES.get(key)?;
+                let decoded = Decoded::pair(c1, c2)?;
+                Some((Some(decoded), amp + 2 + len))
+            }
+            // `&` before anything else is an `&`.
+            _ => Some((None, amp + 1)),
+        }
+    }
+
+    /// A start tag at `self.pos` (`<` and a letter).
+    fn start_tag(&mut self) -> Option<()> {
+        let tag = self.scan_start_tag()?;
+        let name = LocalName::from(tag.name.as_str());
+        let kind = kind(&name)?;
+        if tag.self_closing && kind != Kind::Void {
+            return None;
+        }
+        let (parse_bits, parent_name) = match self.open.last() {
+            Some(o) => (o.parse_bits, o.name.clone()),
+            None => (0, local_name!("html")),
+        };
+        // Anything the tree builder would close first (an open `p`, `li`,
+        // `a`, a heading as current node) is for the full pipeline.
+        if misnested(parse_bits, &parent_name, &name) || self.open.len() >= self.max_depth {
+            return None;
+        }
+        self.count_node()?;
+        let fate = self.fate(&name)?;
+        let (mut kept_bits, mut kept_name) = match self.open.last() {
+            Some(o) => (o.kept_bits, o.kept_name.clone()),
+            None => (0, local_name!("html")),
+        };
+        if fate == Fate::Kept {
+            self.write_start_tag(&name, tag.attrs);
+            kept_bits = child_bits(kept_bits, &name);
+            kept_name = name.clone();
+        }
+        self.pos = tag.end;
+        if kind == Kind::Void {
+            return Some(());
+        }
+        self.open.push(Open {
+            parse_bits: child_bits(parse_bits, &name),
+            name,
+            fate,
+            kept_bits,
+            kept_name,
+        });
+        if kind == Kind::Pre {
+            self.after_pre()?;
+        }
+        Some(())
+    }
+
+    /// What the sanitizer does with an element of this name here: the
+    /// policy's action, and a kept element the sanitizer finds misnested
+    /// among the kept ones is unwrapped. An unwrapped element that breaks
+    /// the line may get a separating newline, which depends on its
+    /// neighbours: left to the full pipeline.
+    fn fate(&self, name: &LocalName) -> Option<Fate> {
+        if self.hidden() {
+            return Some(Fate::Hidden);
+        }
+        let (kept_bits, kept_name) = match self.open.last() {
+            Some(o) => (o.kept_bits, o.kept_name.clone()),
+            None => (0, local_name!("html")),
+        };
+        let unwrapped = match self.policy.action_for(name) {
+            TagAction::Keep if !misnested(kept_bits, &kept_name, name) => {
+                return Some(Fate::Kept);
+            }
+            TagAction::Keep | TagAction::Unwrap => Fate::Unwrapped,
+            TagAction::Drop => return Some(Fate::Hidden),
+            TagAction::Escape => return None,
+        };
+        (!tags::breaks_line(name)).then_some(unwrapped)
+    }
+
+    /// The tree builder drops a newline right after `<pre>`, and the
+    /// serializer writes one back when the content starts with one.
+    fn after_pre(&mut self) -> Option<()> {
+        if self.bytes.get(self.pos) == Some(&b'\n') {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            // The first child might be text that starts with a newline
+            // from a reference or from inside an unwrapped element.
+            Some(b'<' | b'&') => None,
+            Some(b'\n') => {
+                if !self.hidden() {
+                    self.out.push('\n');
+                }
+                Some(())
+            }
+            _ => Some(()),
+        }
+    }
+
+    fn write_start_tag(&mut self, name: &LocalName, attrs: Vec<Attribute>) {
+        let attrs = if attrs.is_empty() {
+            attrs
+        } else {
+            // The changes are the full pipeline's to report; `clean` only
+            // needs the attributes.
+            kept_attributes(self.policy, name, attrs, &mut Report::default())
+        };
+        self.out.push('<');
+        self.out.push_str(name);
+        for a in &attrs {
+            self.out.push(' ');
+            self.out.push_str(&a.name.local);
+            self.out.push_str("=\"");
+            escape_attr(&a.value, &mut self.out);
+            self.out.push('"');
+        }
+        self.out.push('>');
+    }
+
+    /// An end tag at `self.pos` (`</`): only the one that closes the
+    /// current node, written plainly (`</name>`, whitespace allowed
+    /// before the `>`), is handled.
+    fn end_tag(&mut self) -> Option<()> {
+        let start = self.pos + 2;
+        let len = self.bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if len == 0 {
+            return None;
+        }
+        let mut i = start + len;
+        while self.bytes.get(i).is_some_and(|&b| is_space(b)) {
+            i += 1;
+        }
+        if self.bytes.get(i) != Some(&b'>') {
+            return None;
+        }
+        let raw = self.input.get(start..start + len)?;
+        let open = self.open.last()?;
+        if !str::eq_ignore_ascii_case(&open.name, raw) {
+            return None;
+        }
+        if open.fate == Fate::Kept {
+            self.out.push_str("</");
+            self.out.push_str(&open.name);
+            self.out.push('>');
+        }
+        self.open.pop();
+        self.pos = i + 1;
+        Some(())
+    }
+
+    /// The end of the input: the serializer closes every kept element
+    /// still open.
+    fn close_all(&mut self) {
+        while let Some(open) = self.open.pop() {
+            if open.fate == Fate::Kept {
+                self.out.push_str("</");
+                self.out.push_str(&open.name);
+                self.out.push('>');
+            }
+        }
+    }
+}
+
+/// A start tag as read: its name (lower case), attributes and where it
+/// ends.
+struct StartTag {
+    name: String,
+    attrs: Vec<Attribute>,
+    self_closing: bool,
+    /// Just past the `>`.
+    end: usize,
+}
+
+fn is_tag_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+fn is_attr_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')
+}
+
+impl Fast<'_> {
+    /// Reads the start tag at `self.pos` through the tokenizer's tag and
+    /// attribute states, for the plain forms only: names of letters,
+    /// digits and a few punctuation marks, values quoted or unquoted and
+    /// followed by whitespace, `/>` or `>`, no duplicate attribute, no
+    /// more attributes than the lexical step lets through.
+    fn scan_start_tag(&self) -> Option<StartTag> {
+        let bytes = self.bytes;
+        let name_start = self.pos + 1;
+        let mut i = name_start;
+        while bytes.get(i).is_some_and(|&b| is_tag_name_byte(b)) {
+            i += 1;
+        }
+        let name = self.input.get(name_start..i)?.to_ascii_lowercase();
+        let mut attrs: Vec<Attribute> = Vec::new();
+        loop {
+            let before = i;
+            while bytes.get(i).is_some_and(|&b| is_space(b)) {
+                i += 1;
+            }
+            match *bytes.get(i)? {
+                b'>' => {
+                    return Some(StartTag {
+                        name,
+                        attrs,
+                        self_closing: false,
+                        end: i + 1,
+                    });
+                }
+                b'/' => {
+                    return (bytes.get(i + 1) == Some(&b'>')).then_some(StartTag {
+                        name,
+                        attrs,
+                        self_closing: true,
+                        end: i + 2,
+                    });
+                }
+                // Attributes are separated by whitespace.
+                b if is_attr_name_byte(b) && i > before => {
+                    let (attr, next) = self.attribute(i)?;
+                    if attrs.len() + 1 >= self.policy.limits.max_attributes.min(64)
+                        || attrs.iter().any(|a| a.name.local == attr.name.local)
+                    {
+                        return None;
+                    }
+                    attrs.push(attr);
+                    i = next;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// One attribute at `start` (its name's first byte): the attribute
+    /// and the index just past it.
+    fn attribute(&self, start: usize) -> Option<(Attribute, usize)> {
+        let bytes = self.bytes;
+        let mut i = start;
+        while bytes.get(i).is_some_and(|&b| is_attr_name_byte(b)) {
+            i += 1;
+        }
+        let name = LocalName::from(self.input.get(start..i)?.to_ascii_lowercase());
+        let mut j = i;
+        while bytes.get(j).is_some_and(|&b| is_space(b)) {
+            j += 1;
+        }
+        let (value, end) = if bytes.get(j) == Some(&b'=') {
+            j += 1;
+            while bytes.get(j).is_some_and(|&b| is_space(b)) {
+                j += 1;
+            }
+            self.value(j)?
+        } else {
+            // No value: the name ends the attribute (what follows is
+            // whitespace, `/` or `>`, checked by the caller).
+            (StrTendril::new(), i)
+        };
+        let attr = Attribute {
+            name: QualName::new(None, ns!(), name),
+            value,
+        };
+        Some((attr, end))
+    }
+
+    /// An attribute value at `start`: quoted (then followed by
+    /// whitespace, `/` or `>`) or unquoted (then ended by whitespace or
+    /// `>`, and free of the bytes the tokenizer complains about).
+    fn value(&self, start: usize) -> Option<(StrTendril, usize)> {
+        let bytes = self.bytes;
+        let quote = *bytes.get(start)?;
+        let (from, to, end) = if quote == b'"' || quote == b'\'' {
+            let len = memchr::memchr(quote, &bytes[start + 1..])?;
+            let to = start + 1 + len;
+            let after = *bytes.get(to + 1)?;
+            if !(is_space(after) || after == b'/' || after == b'>') {
+                return None;
+            }
+            (start + 1, to, to + 1)
+        } else {
+            let len = bytes[start..]
+                .iter()
+                .take_while(|&&b| !is_space(b) && b != b'>')
+                .count();
+            let raw = &bytes[start..start + len];
+            if len == 0
+                || raw
+                    .iter()
+                    .any(|b| matches!(b, b'"' | b'\'' | b'<' | b'=' | b'`'))
+            {
+                return None;
+            }
+            (start, start + len, start + len)
+        };
+        Some((self.decode_value(from, to)?, end))
+    }
+
+    /// The value between `from` and `to` with its character references
+    /// decoded; `None` for anything the fast path leaves alone.
+    fn decode_value(&self, from: usize, to: usize) -> Option<StrTendril> {
+        let mut decoded: Option<String> = None;
+        let mut start = from;
+        let mut i = from;
+        while i < to {
+            let b = self.bytes[i];
+            if !TEXT_STOPS[b as usize] || b == b'<' {
+                i += 1;
+                continue;
+            }
+            if b != b'&' {
+                if !ordinary_stop(&self.bytes[i..to]) {
+                    return None;
+                }
+                i += 1;
+                continue;
+            }
+            let (c, next) = self.char_ref(i)?;
+            if next > to {
+                return None;
+            }
+            let d = decoded.get_or_insert_with(String::new);
+            d.push_str(self.input.get(start..i)?);
+            match c {
+                Some(c) => d.push_str(c.as_str()),
+                None => d.push('&'),
+            }
+            i = next;
+            start = i;
+        }
+        let rest = self.input.get(start..to)?;
+        Some(match decoded {
+            Some(mut d) => {
+                d.push_str(rest);
+                StrTendril::from(d)
+            }
+            None => StrTendril::from_slice(rest),
+        })
+    }
+}
+
+/// The one or two characters a reference stands for.
+struct Decoded {
+    buf: [u8; 8],
+    len: usize,
+}
+
+impl Decoded {
+    fn one(c: char) -> Decoded {
+        let mut buf = [0; 8];
+        let len = c.encode_utf8(&mut buf).len();
+        Decoded { buf, len }
+    }
+
+    /// From the entity table's pair (the second is 0 when there is one).
+    fn pair(c1: u32, c2: u32) -> Option<Decoded> {
+        // Prefixes of names are in the table too, as (0, 0).
+        if c1 == 0 {
+            return None;
+        }
+        let mut d = Decoded::one(char::from_u32(c1)?);
+        if c2 != 0 {
+            let second = char::from_u32(c2)?;
+            let len = second.encode_utf8(&mut d.buf[d.len..]).len();
+            d.len += len;
+        }
+        Some(d)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
