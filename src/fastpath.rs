@@ -32,7 +32,7 @@ use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
 use crate::policy::{Policy, TagAction};
 use crate::report::Report;
-use crate::sanitize::{child_bits, kept_attributes, misnested};
+use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
 use crate::serialize::{escape_attr, escape_text};
 use crate::tags;
 
@@ -63,6 +63,7 @@ pub(crate) fn clean(policy: &Policy, input: &str) -> Option<String> {
         pos: 0,
         out: String::with_capacity(input.len()),
         open: Vec::new(),
+        levels: vec![Sibling::None],
         nodes: 0,
         max_nodes: policy.limits.max_nodes / 2,
         max_depth: policy.limits.max_depth.saturating_sub(4),
@@ -89,11 +90,14 @@ enum Kind {
     Void,
     /// "Any other start tag": inserted, nothing else.
     Other,
+    /// Raw text or RCDATA (`script`, `style`, `title`, …): handled only
+    /// where it is dropped, content and all.
+    RawText,
 }
 
 /// The kind of a start tag, or `None` for tags the fast path leaves to
 /// the full pipeline: every tag with a rule of its own in the "in body"
-/// insertion mode that is not modelled here (raw text, tables, forms,
+/// insertion mode that is not modelled here (tables, forms,
 /// foreign content, `select`, scope boundaries and markers, ruby parts,
 /// `template`, head elements), and `search`, which the sanitizer's tag
 /// sets count as special where html5ever does not.
@@ -122,7 +126,10 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("p")
         | local_name!("section")
         | local_name!("summary")
-        | local_name!("ul") => Kind::Block,
+        | local_name!("ul")
+        // Ignored while another is open (the form element pointer),
+        // which `misnested` sends to the full pipeline.
+        | local_name!("form") => Kind::Block,
         local_name!("h1")
         | local_name!("h2")
         | local_name!("h3")
@@ -144,7 +151,23 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("strong")
         | local_name!("tt")
         | local_name!("u") => Kind::Formatting,
+        local_name!("script")
+        | local_name!("style")
+        | local_name!("xmp")
+        | local_name!("iframe")
+        | local_name!("noembed")
+        | local_name!("noframes")
+        | local_name!("noscript")
+        | local_name!("textarea")
+        | local_name!("title") => Kind::RawText,
+        // `base`, `basefont`, `bgsound`, `link` and `meta` by the "in
+        // head" rules, which insert and pop them just the same.
         local_name!("area")
+        | local_name!("base")
+        | local_name!("basefont")
+        | local_name!("bgsound")
+        | local_name!("link")
+        | local_name!("meta")
         | local_name!("br")
         | local_name!("embed")
         | local_name!("hr")
@@ -155,31 +178,20 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("track")
         | local_name!("wbr") => Kind::Void,
         local_name!("applet")
-        | local_name!("base")
-        | local_name!("basefont")
-        | local_name!("bgsound")
         | local_name!("body")
-        | local_name!("button")
         | local_name!("caption")
         | local_name!("col")
         | local_name!("colgroup")
-        | local_name!("form")
         | local_name!("frame")
         | local_name!("frameset")
         | local_name!("head")
         | local_name!("html")
-        | local_name!("iframe")
         | local_name!("image")
         | local_name!("keygen")
-        | local_name!("link")
         | local_name!("listing")
         | local_name!("marquee")
         | local_name!("math")
-        | local_name!("meta")
         | local_name!("nobr")
-        | local_name!("noembed")
-        | local_name!("noframes")
-        | local_name!("noscript")
         | local_name!("object")
         | local_name!("optgroup")
         | local_name!("option")
@@ -188,25 +200,22 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("rp")
         | local_name!("rt")
         | local_name!("rtc")
-        | local_name!("script")
         | local_name!("search")
         | local_name!("select")
-        | local_name!("style")
         | local_name!("svg")
         | local_name!("table")
         | local_name!("tbody")
         | local_name!("td")
         | local_name!("template")
-        | local_name!("textarea")
         | local_name!("tfoot")
         | local_name!("th")
         | local_name!("thead")
-        | local_name!("title")
-        | local_name!("tr")
-        | local_name!("xmp") => return None,
+        | local_name!("tr") => return None,
         // The serializer writes no end tag for these; the tree builder
         // must agree, and it does only for the ones listed above.
         _ if tags::is_void(name) => return None,
+        // Also "any other" here: an open button, which it would close,
+        // is caught by `misnested`.
         _ => Kind::Other,
     })
 }
@@ -234,6 +243,38 @@ struct Open {
     /// children will have in the cleaned tree.
     kept_bits: u16,
     kept_name: LocalName,
+    /// Its last child in the parsed tree, which the sanitizer looks at
+    /// when it unwraps a block.
+    last_child: Sibling,
+}
+
+/// A node beside an unwrapped block, as the sanitizer sees it when it
+/// decides whether to put a newline there (`needs_separator`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sibling {
+    /// No node.
+    None,
+    /// Text; whether it ends (or, after the block, starts) with
+    /// whitespace.
+    Text(bool),
+    /// An element or a comment.
+    Node,
+}
+
+impl Sibling {
+    /// Whether an unwrapped block beside this node needs a newline to keep
+    /// its words apart from it (`sanitize::Sanitizer::needs_separator`).
+    fn needs_separator(self) -> bool {
+        match self {
+            Sibling::None => false,
+            Sibling::Text(space) => !space,
+            Sibling::Node => true,
+        }
+    }
+
+    fn text(edge: u8) -> Sibling {
+        Sibling::Text(edge.is_ascii_whitespace())
+    }
 }
 
 struct Fast<'a> {
@@ -243,6 +284,10 @@ struct Fast<'a> {
     pos: usize,
     out: String,
     open: Vec<Open>,
+    /// For the root and each open kept element, the last node written
+    /// into it: the previous sibling of what comes next in the cleaned
+    /// tree.
+    levels: Vec<Sibling>,
     /// An upper bound on the nodes the parser would make so far.
     nodes: usize,
     /// Well inside the policy's limits: near one, the full pipeline
@@ -261,6 +306,7 @@ const fn text_stops() -> [bool; 256] {
         t[b] = !matches!(b, 0x09 | 0x0A | 0x0C);
         b += 1;
     }
+    // CR stops a run to be read as LF.
     t[b'<' as usize] = true;
     t[b'&' as usize] = true;
     t[0x7F] = true;
@@ -271,9 +317,15 @@ const fn text_stops() -> [bool; 256] {
 
 static TEXT_STOPS: [bool; 256] = text_stops();
 
-/// The tokenizer's whitespace, less CR (which the fast path never sees).
+/// The tokenizer's whitespace (CR is LF to it).
 fn is_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0c' | b' ')
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// The length of the line break at `bytes[0]`, a CR: the tokenizer reads
+/// CR LF, and a CR alone, as one LF.
+fn cr_len(bytes: &[u8]) -> usize {
+    if bytes.get(1) == Some(&b'\n') { 2 } else { 1 }
 }
 
 /// Whether the character starting at `bytes[0]` (one of the stops other
@@ -307,11 +359,13 @@ impl Fast<'_> {
                     // End tags, comments, declarations: `</` before a
                     // letter is handled, the rest is left to the parser.
                     Some(b'/') => self.end_tag()?,
+                    Some(b'!') if self.input[self.pos..].starts_with("<!--") => self.comment()?,
                     Some(b'!' | b'?') => return None,
                     // A `<` before anything else is text.
                     _ => {
                         self.count_node()?;
                         self.write_text("<");
+                        self.note_text(b'<');
                         self.pos += 1;
                     }
                 }
@@ -334,6 +388,41 @@ impl Fast<'_> {
         }
     }
 
+    /// Text ending in `last` was added to the current node (and, unless
+    /// hidden, to the current output level).
+    fn note_text(&mut self, last: u8) {
+        let hidden = self.hidden();
+        if let Some(open) = self.open.last_mut() {
+            open.last_child = Sibling::text(last);
+        }
+        if !hidden && let Some(level) = self.levels.last_mut() {
+            *level = Sibling::text(last);
+        }
+    }
+
+    /// An element or comment was added to the current node; `written`:
+    /// and to the output, at the current level.
+    fn note_node(&mut self, written: bool) {
+        if let Some(open) = self.open.last_mut() {
+            open.last_child = Sibling::Node;
+        }
+        if written && let Some(level) = self.levels.last_mut() {
+            *level = Sibling::Node;
+        }
+    }
+
+    /// Writes the newline the sanitizer puts beside an unwrapped block.
+    fn separator(&mut self) {
+        self.out.push('\n');
+        if let Some(level) = self.levels.last_mut() {
+            *level = Sibling::Text(true);
+        }
+    }
+
+    fn level(&self) -> Sibling {
+        self.levels.last().copied().unwrap_or(Sibling::None)
+    }
+
     /// Counts one more node (element or text run) toward the node limit.
     fn count_node(&mut self) -> Option<()> {
         self.nodes += 1;
@@ -345,6 +434,7 @@ impl Fast<'_> {
         let input = self.input;
         let mut start = self.pos;
         let mut i = self.pos;
+        let mut last = None;
         while let Some(&b) = self.bytes.get(i) {
             if !TEXT_STOPS[b as usize] {
                 i += 1;
@@ -355,11 +445,20 @@ impl Fast<'_> {
                 b'&' => {
                     self.write_text(&input[start..i]);
                     let (decoded, next) = self.char_ref(i)?;
-                    match decoded {
-                        Some(d) => self.write_text(d.as_str()),
-                        None => self.write_text("&"),
-                    }
+                    let text = match &decoded {
+                        Some(d) => d.as_str(),
+                        None => "&",
+                    };
+                    self.write_text(text);
+                    last = text.bytes().last().or(last);
                     i = next;
+                    start = i;
+                }
+                b'\r' => {
+                    self.write_text(&input[start..i]);
+                    self.write_text("\n");
+                    last = Some(b'\n');
+                    i += cr_len(&self.bytes[i..]);
                     start = i;
                 }
                 _ if ordinary_stop(&self.bytes[i..]) => i += 1,
@@ -367,6 +466,12 @@ impl Fast<'_> {
             }
         }
         self.write_text(&input[start..i]);
+        if i > start {
+            last = Some(self.bytes[i - 1]);
+        }
+        if let Some(last) = last {
+            self.note_text(last);
+        }
         self.pos = i;
         Some(())
     }
@@ -443,14 +548,24 @@ impl Fast<'_> {
             Some(o) => (o.kept_bits, o.kept_name.clone()),
             None => (0, local_name!("html")),
         };
+        let separate = fate == Fate::Unwrapped && tags::breaks_line(&name);
+        if separate && self.level().needs_separator() {
+            self.separator();
+        }
+        self.note_node(fate == Fate::Kept);
         if fate == Fate::Kept {
             self.write_start_tag(&name, tag.attrs);
             kept_bits = child_bits(kept_bits, &name);
             kept_name = name.clone();
         }
         self.pos = tag.end;
-        if kind == Kind::Void {
-            return Some(());
+        match kind {
+            Kind::Void => return Some(()),
+            Kind::RawText => return self.skip_raw_text(&name, fate),
+            _ => {}
+        }
+        if fate == Fate::Kept {
+            self.levels.push(Sibling::None);
         }
         self.open.push(Open {
             parse_bits: child_bits(parse_bits, &name),
@@ -458,6 +573,7 @@ impl Fast<'_> {
             fate,
             kept_bits,
             kept_name,
+            last_child: Sibling::None,
         });
         if kind == Kind::Pre {
             self.after_pre()?;
@@ -465,11 +581,65 @@ impl Fast<'_> {
         Some(())
     }
 
+    /// A raw-text or RCDATA element, its start tag just read: skipped
+    /// with its content and end tag, if it is dropped (its content, never
+    /// parsed as markup, is then never seen either).
+    fn skip_raw_text(&mut self, name: &LocalName, fate: Fate) -> Option<()> {
+        if fate != Fate::Hidden {
+            return None;
+        }
+        let end = crate::lexer::raw_text_content_end(self.input, self.pos, name)?;
+        // The content is one text node.
+        self.count_node()?;
+        let close = self.plain_end_tag(end)?;
+        if !str::eq_ignore_ascii_case(&self.input[close.name], name) {
+            return None;
+        }
+        self.pos = close.end;
+        Some(())
+    }
+
+    /// A comment at `self.pos` (`<!--`), of the plain form where the
+    /// tokenizer and the lexical step agree where it ends: no `--` in it,
+    /// and no `-` or `>` first or `-` last.
+    /// Removed, or kept where the policy keeps comments and the
+    /// sanitizer's test says it is safe.
+    fn comment(&mut self) -> Option<()> {
+        let body_start = self.pos + 4;
+        let len = memchr::memmem::find(&self.bytes[body_start..], b"-->")?;
+        let body = &self.input[body_start..body_start + len];
+        if body.is_empty()
+            || body.starts_with(['>', '-'])
+            || body.ends_with('-')
+            || body.contains("--")
+        {
+            return None;
+        }
+        self.count_node()?;
+        let keep = self.policy.comments && !self.hidden() && comment_is_safe(body);
+        if keep {
+            // The tokenizer rewrites NUL and CR in comments.
+            let plain = body.bytes().enumerate().all(|(k, b)| {
+                !TEXT_STOPS[b as usize]
+                    || b == b'&'
+                    || b == b'<'
+                    || ordinary_stop(&body.as_bytes()[k..])
+            });
+            if !plain {
+                return None;
+            }
+            self.out.push_str("<!--");
+            self.out.push_str(body);
+            self.out.push_str("-->");
+        }
+        self.note_node(keep);
+        self.pos = body_start + len + 3;
+        Some(())
+    }
+
     /// What the sanitizer does with an element of this name here: the
     /// policy's action, and a kept element the sanitizer finds misnested
-    /// among the kept ones is unwrapped. An unwrapped element that breaks
-    /// the line may get a separating newline, which depends on its
-    /// neighbours: left to the full pipeline.
+    /// among the kept ones is unwrapped.
     fn fate(&self, name: &LocalName) -> Option<Fate> {
         if self.hidden() {
             return Some(Fate::Hidden);
@@ -478,28 +648,27 @@ impl Fast<'_> {
             Some(o) => (o.kept_bits, o.kept_name.clone()),
             None => (0, local_name!("html")),
         };
-        let unwrapped = match self.policy.action_for(name) {
-            TagAction::Keep if !misnested(kept_bits, &kept_name, name) => {
-                return Some(Fate::Kept);
-            }
-            TagAction::Keep | TagAction::Unwrap => Fate::Unwrapped,
-            TagAction::Drop => return Some(Fate::Hidden),
-            TagAction::Escape => return None,
-        };
-        (!tags::breaks_line(name)).then_some(unwrapped)
+        match self.policy.action_for(name) {
+            TagAction::Keep if !misnested(kept_bits, &kept_name, name) => Some(Fate::Kept),
+            TagAction::Keep | TagAction::Unwrap => Some(Fate::Unwrapped),
+            TagAction::Drop => Some(Fate::Hidden),
+            TagAction::Escape => None,
+        }
     }
 
     /// The tree builder drops a newline right after `<pre>`, and the
     /// serializer writes one back when the content starts with one.
     fn after_pre(&mut self) -> Option<()> {
-        if self.bytes.get(self.pos) == Some(&b'\n') {
-            self.pos += 1;
+        match self.bytes.get(self.pos) {
+            Some(b'\n') => self.pos += 1,
+            Some(b'\r') => self.pos += cr_len(&self.bytes[self.pos..]),
+            _ => {}
         }
         match self.bytes.get(self.pos) {
             // The first child might be text that starts with a newline
             // from a reference or from inside an unwrapped element.
             Some(b'<' | b'&') => None,
-            Some(b'\n') => {
+            Some(b'\n' | b'\r') => {
                 if !self.hidden() {
                     self.out.push('\n');
                 }
@@ -533,7 +702,72 @@ impl Fast<'_> {
     /// current node, written plainly (`</name>`, whitespace allowed
     /// before the `>`), is handled.
     fn end_tag(&mut self) -> Option<()> {
-        let start = self.pos + 2;
+        let close = self.plain_end_tag(self.pos)?;
+        let open = self.open.last()?;
+        if !str::eq_ignore_ascii_case(&open.name, &self.input[close.name]) {
+            return None;
+        }
+        self.pos = close.end;
+        if open.fate == Fate::Unwrapped && tags::breaks_line(&open.name) {
+            // The sanitizer puts a newline after the block's content if
+            // both that content's last node and the block's next sibling
+            // would otherwise run into each other.
+            let after = self.next_sibling_needs_separator()?;
+            if after && open.last_child.needs_separator() {
+                self.separator();
+            }
+        }
+        if let Some(open) = self.open.pop()
+            && open.fate == Fate::Kept
+        {
+            self.levels.pop();
+            self.out.push_str("</");
+            self.out.push_str(&open.name);
+            self.out.push('>');
+        }
+        Some(())
+    }
+
+    /// Whether the next sibling of the element just closed (its end tag
+    /// ends at `self.pos`; it is not yet popped), as the sanitizer sees it
+    /// unprocessed, needs a newline before it. `None` where that is not
+    /// clear from the next bytes.
+    fn next_sibling_needs_separator(&self) -> Option<bool> {
+        let bytes = self.bytes;
+        Some(match bytes.get(self.pos) {
+            None => false,
+            Some(b'&') => return None,
+            Some(b'<') if bytes.get(self.pos + 1) == Some(&b'/') => {
+                // The parent's end tag: nothing follows inside a kept
+                // parent; after the last child of an unwrapped block,
+                // its own newline or next sibling, neither of which needs
+                // one (it had one put there if it did).
+                let parent = self
+                    .open
+                    .len()
+                    .checked_sub(2)
+                    .and_then(|k| self.open.get(k));
+                match parent {
+                    None => false,
+                    Some(p) if p.fate == Fate::Kept => false,
+                    Some(p) if tags::breaks_line(&p.name) => false,
+                    Some(_) => return None,
+                }
+            }
+            // An element, a comment, or a `<` as text: none is text that
+            // starts with whitespace.
+            Some(b'<') => true,
+            Some(&b) => !b.is_ascii_whitespace(),
+        })
+    }
+
+    /// The end tag at `at` (`</`), if written plainly: a name of letters,
+    /// digits and `-`, then optional whitespace and `>`.
+    fn plain_end_tag(&self, at: usize) -> Option<EndTag> {
+        if self.bytes.get(at..at + 2) != Some(b"</") {
+            return None;
+        }
+        let start = at + 2;
         let len = self.bytes[start..]
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
@@ -548,19 +782,10 @@ impl Fast<'_> {
         if self.bytes.get(i) != Some(&b'>') {
             return None;
         }
-        let raw = self.input.get(start..start + len)?;
-        let open = self.open.last()?;
-        if !str::eq_ignore_ascii_case(&open.name, raw) {
-            return None;
-        }
-        if open.fate == Fate::Kept {
-            self.out.push_str("</");
-            self.out.push_str(&open.name);
-            self.out.push('>');
-        }
-        self.open.pop();
-        self.pos = i + 1;
-        Some(())
+        Some(EndTag {
+            name: start..start + len,
+            end: i + 1,
+        })
     }
 
     /// The end of the input: the serializer closes every kept element
@@ -574,6 +799,13 @@ impl Fast<'_> {
             }
         }
     }
+}
+
+/// An end tag as read: the range of its name, and where it ends (just
+/// past the `>`).
+struct EndTag {
+    name: std::ops::Range<usize>,
+    end: usize,
 }
 
 /// A start tag as read: its name (lower case), attributes and where it
@@ -720,6 +952,14 @@ impl Fast<'_> {
             let b = self.bytes[i];
             if !TEXT_STOPS[b as usize] || b == b'<' {
                 i += 1;
+                continue;
+            }
+            if b == b'\r' {
+                let d = decoded.get_or_insert_with(String::new);
+                d.push_str(self.input.get(start..i)?);
+                d.push('\n');
+                i += cr_len(&self.bytes[i..to]);
+                start = i;
                 continue;
             }
             if b != b'&' {

@@ -130,6 +130,27 @@ pub(crate) fn lex<'a>(input: &'a str, rules: &impl Rules) -> Lexed<'a> {
     }
 }
 
+/// Where the content of the raw-text or RCDATA element `name` ends, its
+/// start tag ending at `from`: the `<` of its end tag, or the end of the
+/// input; `None` if `name` is not such an element. The same reading the
+/// lexical step makes, for the fast path.
+pub(crate) fn raw_text_content_end(input: &str, from: usize, name: &str) -> Option<usize> {
+    let close = raw_text_end(name)?;
+    let lexer = Lexer {
+        input,
+        bytes: input.as_bytes(),
+        out: None,
+        copied: 0,
+        escaped: Vec::new(),
+        specials: 0,
+        starts: Vec::new(),
+    };
+    Some(match close {
+        "script" => lexer.skip_script(from),
+        _ => lexer.skip_raw_text(from, close),
+    })
+}
+
 /// A byte range as the `u32` pair the parser keeps (the input limit keeps
 /// offsets far below `u32::MAX`; saturating keeps this total anyway).
 fn span32(range: Range<usize>) -> (u32, u32) {

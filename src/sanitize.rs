@@ -112,7 +112,7 @@ fn is_ascii_whitespace(text: &str) -> bool {
 
 /// A comment that re-parses to the same comment and cannot be read as a
 /// downlevel-revealed conditional comment.
-fn comment_is_safe(text: &str) -> bool {
+pub(crate) fn comment_is_safe(text: &str) -> bool {
     !(text.contains("--")
         || text.contains("<!")
         || text.starts_with('>')
