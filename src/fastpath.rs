@@ -67,6 +67,7 @@ pub(crate) fn clean(policy: &Policy, input: &str) -> Option<String> {
         nodes: 0,
         max_nodes: policy.limits.max_nodes / 2,
         max_depth: policy.limits.max_depth.saturating_sub(4),
+        pre_first: false,
     };
     fast.run()?;
     Some(fast.out)
@@ -90,8 +91,8 @@ enum Kind {
     Void,
     /// "Any other start tag": inserted, nothing else.
     Other,
-    /// Raw text or RCDATA (`script`, `style`, `title`, …): handled only
-    /// where it is dropped, content and all.
+    /// Raw text or RCDATA (`script`, `style`, `textarea`, …): read to
+    /// its end tag.
     RawText,
 }
 
@@ -294,6 +295,10 @@ struct Fast<'a> {
     /// decides.
     max_nodes: usize,
     max_depth: usize,
+    /// Just after a kept `<pre>`, at a start tag: the serializer's extra
+    /// newline is not needed if that element is kept (it is `pre`'s first
+    /// child), and not known otherwise.
+    pre_first: bool,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -431,20 +436,31 @@ impl Fast<'_> {
 
     /// A run of text up to the next `<`, with its character references.
     fn text(&mut self) -> Option<()> {
+        let end = memchr::memchr(b'<', &self.bytes[self.pos..])
+            .map_or(self.bytes.len(), |p| self.pos + p);
+        self.text_span(self.pos..end, true)?;
+        self.pos = end;
+        Some(())
+    }
+
+    /// The text in `span` (where `<` is text), with its character
+    /// references if `refs` (not in raw text).
+    fn text_span(&mut self, span: std::ops::Range<usize>, refs: bool) -> Option<()> {
         let input = self.input;
-        let mut start = self.pos;
-        let mut i = self.pos;
+        let mut start = span.start;
+        let mut i = span.start;
         let mut last = None;
-        while let Some(&b) = self.bytes.get(i) {
-            if !TEXT_STOPS[b as usize] {
+        while let Some(&b) = self.bytes.get(i)
+            && i < span.end
+        {
+            if !TEXT_STOPS[b as usize] || b == b'<' || (b == b'&' && !refs) {
                 i += 1;
                 continue;
             }
             match b {
-                b'<' => break,
                 b'&' => {
                     self.write_text(&input[start..i]);
-                    let (decoded, next) = self.char_ref(i)?;
+                    let (decoded, next) = self.char_ref(i, false)?;
                     let text = match &decoded {
                         Some(d) => d.as_str(),
                         None => "&",
@@ -472,15 +488,14 @@ impl Fast<'_> {
         if let Some(last) = last {
             self.note_text(last);
         }
-        self.pos = i;
         Some(())
     }
 
     /// The character reference at `amp` (an `&`): the text it stands for
-    /// (`None`: a literal `&`) and where the text resumes. Only the forms
-    /// whose reading does not depend on context are handled: `&name;` for
-    /// a name in the table, and `&#…;` for a plain character.
-    fn char_ref(&self, amp: usize) -> Option<(Option<Decoded>, usize)> {
+    /// (`None`: a literal `&`) and where the text resumes. Named references
+    /// are read as the tokenizer reads them; numeric ones only in the form
+    /// `&#…;` for a plain character. `in_attr`: inside an attribute value.
+    fn char_ref(&self, amp: usize, in_attr: bool) -> Option<(Option<Decoded>, usize)> {
         let rest = &self.bytes[amp + 1..];
         match rest.first() {
             Some(b'#') => {
@@ -507,22 +522,53 @@ impl Fast<'_> {
                 let c = plain_char(n)?;
                 Some((Some(Decoded::one(c)), start + digits + 1))
             }
-            Some(b) if b.is_ascii_alphanumeric() => {
-                let len = rest
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric())
-                    .count();
-                if rest.get(len) != Some(&b';') {
-                    return None;
-                }
-                let key = self.input.get(amp + 1..amp + 2 + len)?;
-                let &(c1, c2) = html5ever::data::NAMED_ENTITIES.get(key)?;
-                let decoded = Decoded::pair(c1, c2)?;
-                Some((Some(decoded), amp + 2 + len))
-            }
+            Some(b) if b.is_ascii_alphanumeric() => self.named_ref(amp, in_attr),
             // `&` before anything else is an `&`.
             _ => Some((None, amp + 1)),
         }
+    }
+
+    /// A named reference at `amp` (`&` and a letter or digit), as
+    /// html5ever's tokenizer reads it: the longest name in the table that
+    /// the text starts with, extended one character at a time while the
+    /// text so far is still a prefix of some name. No name: a literal
+    /// `&`. A name without its `;` in an attribute value, followed by `=`
+    /// or a letter or digit, is also literal (`?a=1&copy=2` keeps its
+    /// text).
+    fn named_ref(&self, amp: usize, in_attr: bool) -> Option<(Option<Decoded>, usize)> {
+        let literal = Some((None, amp + 1));
+        let mut best = None;
+        let mut len = 0;
+        while let Some(&b) = self.bytes.get(amp + 1 + len) {
+            if !(b.is_ascii_alphanumeric() || b == b';') {
+                break;
+            }
+            len += 1;
+            // ASCII only, so the slice is on character boundaries.
+            let key = self.input.get(amp + 1..amp + 1 + len)?;
+            match html5ever::data::NAMED_ENTITIES.get(key) {
+                None => break,
+                Some(&(c1, c2)) if c1 != 0 => best = Some((len, c1, c2)),
+                Some(_) => {}
+            }
+            if b == b';' {
+                break;
+            }
+        }
+        let Some((len, c1, c2)) = best else {
+            return literal;
+        };
+        let end = amp + 1 + len;
+        if in_attr
+            && self.bytes.get(end - 1) != Some(&b';')
+            && self
+                .bytes
+                .get(end)
+                .is_some_and(|&b| b == b'=' || b.is_ascii_alphanumeric())
+        {
+            return literal;
+        }
+        Some((Some(Decoded::pair(c1, c2)?), end))
     }
 
     /// A start tag at `self.pos` (`<` and a letter).
@@ -544,6 +590,9 @@ impl Fast<'_> {
         }
         self.count_node()?;
         let fate = self.fate(&name)?;
+        if std::mem::take(&mut self.pre_first) && fate != Fate::Kept {
+            return None;
+        }
         let (mut kept_bits, mut kept_name) = match self.open.last() {
             Some(o) => (o.kept_bits, o.kept_name.clone()),
             None => (0, local_name!("html")),
@@ -554,14 +603,15 @@ impl Fast<'_> {
         }
         self.note_node(fate == Fate::Kept);
         if fate == Fate::Kept {
-            self.write_start_tag(&name, tag.attrs);
+            let attrs = self.allowed_attrs(&name, &tag.attrs)?;
+            self.write_start_tag(&name, attrs);
             kept_bits = child_bits(kept_bits, &name);
             kept_name = name.clone();
         }
         self.pos = tag.end;
         match kind {
             Kind::Void => return Some(()),
-            Kind::RawText => return self.skip_raw_text(&name, fate),
+            Kind::RawText => return self.raw_text(&name, fate),
             _ => {}
         }
         if fate == Fate::Kept {
@@ -581,19 +631,39 @@ impl Fast<'_> {
         Some(())
     }
 
-    /// A raw-text or RCDATA element, its start tag just read: skipped
-    /// with its content and end tag, if it is dropped (its content, never
-    /// parsed as markup, is then never seen either).
-    fn skip_raw_text(&mut self, name: &LocalName, fate: Fate) -> Option<()> {
-        if fate != Fate::Hidden {
+    /// A raw-text or RCDATA element, its start tag just read, with its
+    /// content and end tag: skipped if dropped; if unwrapped, its content
+    /// is text (references decoded only in RCDATA: `textarea`, `title`).
+    fn raw_text(&mut self, name: &LocalName, fate: Fate) -> Option<()> {
+        let end = crate::lexer::raw_text_content_end(self.input, self.pos, name)?;
+        let close = self.plain_end_tag(end)?;
+        if !str::eq_ignore_ascii_case(&self.input[close.name.clone()], name) {
             return None;
         }
-        let end = crate::lexer::raw_text_content_end(self.input, self.pos, name)?;
         // The content is one text node.
         self.count_node()?;
-        let close = self.plain_end_tag(end)?;
-        if !str::eq_ignore_ascii_case(&self.input[close.name], name) {
-            return None;
+        match fate {
+            Fate::Hidden => {}
+            Fate::Kept => return None,
+            Fate::Unwrapped => {
+                let mut from = self.pos;
+                // The tree builder drops a newline right after
+                // `<textarea>`, as after `<pre>`.
+                if *name == local_name!("textarea") {
+                    match self.bytes.get(from) {
+                        Some(b'\n') => from += 1,
+                        Some(b'\r') => from += cr_len(&self.bytes[from..]),
+                        _ => {}
+                    }
+                }
+                let refs = matches!(*name, local_name!("textarea") | local_name!("title"));
+                self.text_span(from..end.max(from), refs)?;
+                // The text is the element's child; the element is its
+                // parent's.
+                if let Some(open) = self.open.last_mut() {
+                    open.last_child = Sibling::Node;
+                }
+            }
         }
         self.pos = close.end;
         Some(())
@@ -664,10 +734,29 @@ impl Fast<'_> {
             Some(b'\r') => self.pos += cr_len(&self.bytes[self.pos..]),
             _ => {}
         }
+        let kept = !self.hidden() && self.open.last().is_some_and(|o| o.fate == Fate::Kept);
         match self.bytes.get(self.pos) {
-            // The first child might be text that starts with a newline
-            // from a reference or from inside an unwrapped element.
-            Some(b'<' | b'&') => None,
+            // An element first: fine if it is kept (it is the first child
+            // then), which `start_tag` checks; whatever else starts with
+            // `<` is left to the full pipeline.
+            Some(b'<') if kept => {
+                let letter = self
+                    .bytes
+                    .get(self.pos + 1)
+                    .is_some_and(u8::is_ascii_alphabetic);
+                self.pre_first = letter;
+                letter.then_some(())
+            }
+            Some(b'<') => None,
+            // A reference for a newline would be dropped by the tree
+            // builder, or need one more written.
+            Some(b'&') => {
+                let (decoded, _) = self.char_ref(self.pos, false)?;
+                match decoded {
+                    Some(d) if d.as_str().starts_with('\n') => None,
+                    _ => Some(()),
+                }
+            }
             Some(b'\n' | b'\r') => {
                 if !self.hidden() {
                     self.out.push('\n');
@@ -812,10 +901,18 @@ struct EndTag {
 /// ends.
 struct StartTag {
     name: String,
-    attrs: Vec<Attribute>,
+    /// Byte ranges of each attribute's name and (undecoded) value, in
+    /// order; a value is decoded only if the attribute is kept.
+    attrs: Vec<RawAttr>,
     self_closing: bool,
     /// Just past the `>`.
     end: usize,
+}
+
+struct RawAttr {
+    name: std::ops::Range<usize>,
+    /// Empty for an attribute written without a value.
+    value: std::ops::Range<usize>,
 }
 
 fn is_tag_name_byte(b: u8) -> bool {
@@ -830,8 +927,8 @@ impl Fast<'_> {
     /// Reads the start tag at `self.pos` through the tokenizer's tag and
     /// attribute states, for the plain forms only: names of letters,
     /// digits and a few punctuation marks, values quoted or unquoted and
-    /// followed by whitespace, `/>` or `>`, no duplicate attribute, no
-    /// more attributes than the lexical step lets through.
+    /// followed by whitespace, `/>` or `>`, fewer attributes than the
+    /// lexical step lets through.
     fn scan_start_tag(&self) -> Option<StartTag> {
         let bytes = self.bytes;
         let name_start = self.pos + 1;
@@ -840,7 +937,7 @@ impl Fast<'_> {
             i += 1;
         }
         let name = self.input.get(name_start..i)?.to_ascii_lowercase();
-        let mut attrs: Vec<Attribute> = Vec::new();
+        let mut attrs: Vec<RawAttr> = Vec::new();
         loop {
             let before = i;
             while bytes.get(i).is_some_and(|&b| is_space(b)) {
@@ -865,12 +962,10 @@ impl Fast<'_> {
                 }
                 // Attributes are separated by whitespace.
                 b if is_attr_name_byte(b) && i > before => {
-                    let (attr, next) = self.attribute(i)?;
-                    if attrs.len() + 1 >= self.policy.limits.max_attributes.min(64)
-                        || attrs.iter().any(|a| a.name.local == attr.name.local)
-                    {
+                    if attrs.len() + 1 >= self.policy.limits.max_attributes.min(64) {
                         return None;
                     }
+                    let (attr, next) = self.attribute(i)?;
                     attrs.push(attr);
                     i = next;
                 }
@@ -879,67 +974,93 @@ impl Fast<'_> {
         }
     }
 
-    /// One attribute at `start` (its name's first byte): the attribute
-    /// and the index just past it.
-    fn attribute(&self, start: usize) -> Option<(Attribute, usize)> {
+    /// One attribute at `start` (its name's first byte): its ranges and
+    /// the index just past it.
+    fn attribute(&self, start: usize) -> Option<(RawAttr, usize)> {
         let bytes = self.bytes;
         let mut i = start;
         while bytes.get(i).is_some_and(|&b| is_attr_name_byte(b)) {
             i += 1;
         }
-        let name = LocalName::from(self.input.get(start..i)?.to_ascii_lowercase());
+        let name = start..i;
         let mut j = i;
         while bytes.get(j).is_some_and(|&b| is_space(b)) {
             j += 1;
         }
-        let (value, end) = if bytes.get(j) == Some(&b'=') {
-            j += 1;
-            while bytes.get(j).is_some_and(|&b| is_space(b)) {
-                j += 1;
-            }
-            self.value(j)?
-        } else {
+        if bytes.get(j) != Some(&b'=') {
             // No value: the name ends the attribute (what follows is
             // whitespace, `/` or `>`, checked by the caller).
-            (StrTendril::new(), i)
-        };
-        let attr = Attribute {
-            name: QualName::new(None, ns!(), name),
-            value,
-        };
-        Some((attr, end))
+            return Some((RawAttr { name, value: i..i }, i));
+        }
+        j += 1;
+        while bytes.get(j).is_some_and(|&b| is_space(b)) {
+            j += 1;
+        }
+        let (value, end) = self.value(j)?;
+        Some((RawAttr { name, value }, end))
     }
 
     /// An attribute value at `start`: quoted (then followed by
     /// whitespace, `/` or `>`) or unquoted (then ended by whitespace or
-    /// `>`, and free of the bytes the tokenizer complains about).
-    fn value(&self, start: usize) -> Option<(StrTendril, usize)> {
+    /// `>`, and free of the bytes the tokenizer complains about). Its
+    /// range, and the index just past it.
+    fn value(&self, start: usize) -> Option<(std::ops::Range<usize>, usize)> {
         let bytes = self.bytes;
         let quote = *bytes.get(start)?;
-        let (from, to, end) = if quote == b'"' || quote == b'\'' {
+        if quote == b'"' || quote == b'\'' {
             let len = memchr::memchr(quote, &bytes[start + 1..])?;
             let to = start + 1 + len;
             let after = *bytes.get(to + 1)?;
             if !(is_space(after) || after == b'/' || after == b'>') {
                 return None;
             }
-            (start + 1, to, to + 1)
-        } else {
-            let len = bytes[start..]
+            return Some((start + 1..to, to + 1));
+        }
+        let len = bytes[start..]
+            .iter()
+            .take_while(|&&b| !is_space(b) && b != b'>')
+            .count();
+        let raw = &bytes[start..start + len];
+        if len == 0
+            || raw
                 .iter()
-                .take_while(|&&b| !is_space(b) && b != b'>')
-                .count();
-            let raw = &bytes[start..start + len];
-            if len == 0
-                || raw
-                    .iter()
-                    .any(|b| matches!(b, b'"' | b'\'' | b'<' | b'=' | b'`'))
+                .any(|b| matches!(b, b'"' | b'\'' | b'<' | b'=' | b'`'))
+        {
+            return None;
+        }
+        Some((start..start + len, start + len))
+    }
+
+    /// The attributes of a kept element `name` that the policy allows,
+    /// names lower-cased and values decoded, as the parser would give
+    /// them to the sanitizer (less those the sanitizer would drop first
+    /// for their name alone, which change nothing else). `None` for a
+    /// duplicate name (the tokenizer keeps the first) or a value the fast
+    /// path does not decode.
+    fn allowed_attrs(&self, name: &LocalName, raw: &[RawAttr]) -> Option<Vec<Attribute>> {
+        let mut out = Vec::new();
+        for (k, attr) in raw.iter().enumerate() {
+            let attr_name = self.input.get(attr.name.clone())?;
+            if raw[..k]
+                .iter()
+                .any(|p| self.input[p.name.clone()].eq_ignore_ascii_case(attr_name))
             {
                 return None;
             }
-            (start, start + len, start + len)
-        };
-        Some((self.decode_value(from, to)?, end))
+            let local = if attr_name.bytes().any(|b| b.is_ascii_uppercase()) {
+                LocalName::from(attr_name.to_ascii_lowercase())
+            } else {
+                LocalName::from(attr_name)
+            };
+            if !self.policy.attr_allowed(name, &local) {
+                continue;
+            }
+            out.push(Attribute {
+                name: QualName::new(None, ns!(), local),
+                value: self.decode_value(attr.value.start, attr.value.end)?,
+            });
+        }
+        Some(out)
     }
 
     /// The value between `from` and `to` with its character references
@@ -969,7 +1090,7 @@ impl Fast<'_> {
                 i += 1;
                 continue;
             }
-            let (c, next) = self.char_ref(i)?;
+            let (c, next) = self.char_ref(i, true)?;
             if next > to {
                 return None;
             }
