@@ -113,12 +113,12 @@ fn escape(text: &str, out: &mut String, attr: bool) {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if !ESCAPE_STOPS[usize::from(b)] {
-            i += 1;
-            continue;
-        }
-        let (rep, len) = match b {
+    while let Some(k) = bytes[i..]
+        .iter()
+        .position(|&b| ESCAPE_STOPS[usize::from(b)])
+    {
+        i += k;
+        let (rep, len) = match bytes[i] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
