@@ -221,6 +221,23 @@ fn kind(name: &LocalName) -> Option<Kind> {
     })
 }
 
+/// Whether start tag `name`, with `current` as the current node, makes the
+/// tree builder close `current` and only it: a `p` before anything that
+/// closes a `p`, an `li` before an `li`, a `dd` or `dt` before either, a
+/// heading before a heading. (`li`, `dd` and `dt` also close a `p` as
+/// current node, and an item below it next; one at a time, that is the
+/// same.)
+fn closes_current(current: &LocalName, name: &LocalName) -> bool {
+    match *current {
+        local_name!("p") => tags::closes_p(name),
+        local_name!("li") => *name == local_name!("li"),
+        local_name!("dd") | local_name!("dt") => {
+            matches!(*name, local_name!("dd") | local_name!("dt"))
+        }
+        _ => tags::is_heading(current) && tags::is_heading(name),
+    }
+}
+
 /// What becomes of an open element in the output.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Fate {
@@ -365,6 +382,7 @@ impl Fast<'_> {
                     // letter is handled, the rest is left to the parser.
                     Some(b'/') => self.end_tag()?,
                     Some(b'!') if self.input[self.pos..].starts_with("<!--") => self.comment()?,
+                    Some(b'!') if self.is_doctype() => self.doctype()?,
                     Some(b'!' | b'?') => return None,
                     // A `<` before anything else is text.
                     _ => {
@@ -450,14 +468,21 @@ impl Fast<'_> {
         let mut start = span.start;
         let mut i = span.start;
         let mut last = None;
-        while let Some(&b) = self.bytes.get(i)
-            && i < span.end
-        {
-            if !TEXT_STOPS[b as usize] || b == b'<' || (b == b'&' && !refs) {
-                i += 1;
-                continue;
-            }
-            match b {
+        let end = span.end.min(self.bytes.len());
+        while i < end {
+            let Some(k) = self.bytes[i..end]
+                .iter()
+                .position(|&b| TEXT_STOPS[usize::from(b)])
+            else {
+                i = end;
+                break;
+            };
+            i += k;
+            match self.bytes[i] {
+                // Text in raw text and RCDATA (a start tag ends a run
+                // elsewhere).
+                b'<' => i += 1,
+                b'&' if !refs => i += 1,
                 b'&' => {
                     self.write_text(&input[start..i]);
                     let (decoded, next) = self.char_ref(i, false)?;
@@ -574,18 +599,21 @@ impl Fast<'_> {
     /// A start tag at `self.pos` (`<` and a letter).
     fn start_tag(&mut self) -> Option<()> {
         let tag = self.scan_start_tag()?;
+        if matches!(tag.name.as_str(), "html" | "head" | "body") {
+            // In a fragment the tree builder ignores these (`html` adds
+            // its attributes to the fragment's root, which is never
+            // written).
+            self.pos = tag.end;
+            return Some(());
+        }
         let name = LocalName::from(tag.name.as_str());
         let kind = kind(&name)?;
         if tag.self_closing && kind != Kind::Void {
             return None;
         }
-        let (parse_bits, parent_name) = match self.open.last() {
-            Some(o) => (o.parse_bits, o.name.clone()),
-            None => (0, local_name!("html")),
-        };
-        // Anything the tree builder would close first (an open `p`, `li`,
-        // `a`, a heading as current node) is for the full pipeline.
-        if misnested(parse_bits, &parent_name, &name) || self.open.len() >= self.max_depth {
+        self.implied_end_tags(&name)?;
+        let parse_bits = self.open.last().map_or(0, |o| o.parse_bits);
+        if self.open.len() >= self.max_depth {
             return None;
         }
         self.count_node()?;
@@ -631,6 +659,24 @@ impl Fast<'_> {
         Some(())
     }
 
+    /// Before start tag `name`: closes the current node as many times as
+    /// the tree builder would (a `p` before a block, an `li` before an
+    /// `li`, a heading before a heading), as if its end tag had come,
+    /// with the new element as its next sibling. Anything else the tree
+    /// builder would close first (a `p` or `li` that is not the current
+    /// node, an `a`) is for the full pipeline.
+    fn implied_end_tags(&mut self, name: &LocalName) -> Option<()> {
+        while let Some(open) = self.open.last()
+            && misnested(open.parse_bits, &open.name, name)
+        {
+            if !closes_current(&open.name, name) {
+                return None;
+            }
+            self.pop_current(true);
+        }
+        Some(())
+    }
+
     /// A raw-text or RCDATA element, its start tag just read, with its
     /// content and end tag: skipped if dropped; if unwrapped, its content
     /// is text (references decoded only in RCDATA: `textarea`, `title`).
@@ -666,6 +712,21 @@ impl Fast<'_> {
             }
         }
         self.pos = close.end;
+        Some(())
+    }
+
+    fn is_doctype(&self) -> bool {
+        self.input
+            .get(self.pos + 2..self.pos + 9)
+            .is_some_and(|d| d.eq_ignore_ascii_case("doctype"))
+    }
+
+    /// `<!DOCTYPE …>` at `self.pos`: every doctype state of the tokenizer
+    /// ends it at the first `>`, as the lexical step does, and the tree
+    /// builder ignores it in a fragment.
+    fn doctype(&mut self) -> Option<()> {
+        let len = memchr::memchr(b'>', &self.bytes[self.pos..])?;
+        self.pos += len + 1;
         Some(())
     }
 
@@ -792,29 +853,89 @@ impl Fast<'_> {
     /// before the `>`), is handled.
     fn end_tag(&mut self) -> Option<()> {
         let close = self.plain_end_tag(self.pos)?;
+        let name = &self.input[close.name];
+        // The tree builder ignores these: no `head` or `body` element is
+        // ever open in a fragment.
+        if ["head", "body", "html"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name))
+        {
+            self.pos = close.end;
+            return Some(());
+        }
+        self.close_implied(name)?;
         let open = self.open.last()?;
-        if !str::eq_ignore_ascii_case(&open.name, &self.input[close.name]) {
+        if !str::eq_ignore_ascii_case(&open.name, name) {
             return None;
         }
         self.pos = close.end;
-        if open.fate == Fate::Unwrapped && tags::breaks_line(&open.name) {
-            // The sanitizer puts a newline after the block's content if
-            // both that content's last node and the block's next sibling
-            // would otherwise run into each other.
-            let after = self.next_sibling_needs_separator()?;
-            if after && open.last_child.needs_separator() {
-                self.separator();
-            }
-        }
-        if let Some(open) = self.open.pop()
-            && open.fate == Fate::Kept
+        let next_needs_separator = if open.fate == Fate::Unwrapped && tags::breaks_line(&open.name)
         {
-            self.levels.pop();
-            self.out.push_str("</");
-            self.out.push_str(&open.name);
-            self.out.push('>');
+            self.next_sibling_needs_separator()?
+        } else {
+            false
+        };
+        self.pop_current(next_needs_separator);
+        Some(())
+    }
+
+    /// Before end tag `name` of a block, `li`, `dd` or `dt` that is open
+    /// with only `p`, `li`, `dd` and `dt` elements above it: pops those,
+    /// as the tree builder's implied end tags do. They are each the last
+    /// child of the next, so none has a next sibling that needs a
+    /// newline. Anything else is left for the caller to refuse.
+    fn close_implied(&mut self, name: &str) -> Option<()> {
+        let Some(target) = self
+            .open
+            .iter()
+            .rposition(|o| str::eq_ignore_ascii_case(&o.name, name))
+        else {
+            return Some(());
+        };
+        let implied = |o: &Open| {
+            matches!(
+                o.name,
+                local_name!("p") | local_name!("li") | local_name!("dd") | local_name!("dt")
+            )
+        };
+        let target_name = &self.open[target].name;
+        let closes = matches!(
+            kind(target_name),
+            Some(Kind::Block | Kind::Item | Kind::Pre)
+        ) && *target_name != local_name!("form");
+        if !closes || !self.open[target + 1..].iter().all(implied) {
+            return Some(());
+        }
+        while self.open.len() > target + 1 {
+            self.pop_current(false);
         }
         Some(())
+    }
+
+    /// Pops the current node, writing its end tag if it is kept. An
+    /// unwrapped block gets a newline after its content if both that
+    /// content's last node and the block's next sibling (`next_needs`)
+    /// would otherwise run into each other, as the sanitizer does.
+    fn pop_current(&mut self, next_needs: bool) {
+        let Some(open) = self.open.pop() else {
+            return;
+        };
+        match open.fate {
+            Fate::Unwrapped
+                if next_needs
+                    && open.last_child.needs_separator()
+                    && tags::breaks_line(&open.name) =>
+            {
+                self.separator();
+            }
+            Fate::Kept => {
+                self.levels.pop();
+                self.out.push_str("</");
+                self.out.push_str(&open.name);
+                self.out.push('>');
+            }
+            _ => {}
+        }
     }
 
     /// Whether the next sibling of the element just closed (its end tag

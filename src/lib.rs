@@ -166,8 +166,8 @@ impl Policy {
     ///
     /// let policy = Policy::ugc();
     /// assert_eq!(policy.clean_fast("<p>Hi <b>there</b></p>").as_deref(), Some("<p>Hi <b>there</b></p>"));
-    /// // An implied end tag: the full pipeline's job.
-    /// assert_eq!(policy.clean_fast("<p>one<p>two"), None);
+    /// // Misnested formatting: the full pipeline's job.
+    /// assert_eq!(policy.clean_fast("<b>one<i>two</b>three</i>"), None);
     /// ```
     #[doc(hidden)]
     pub fn clean_fast(&self, input: &str) -> Option<String> {
