@@ -672,9 +672,22 @@ impl Fast<'_> {
             if !closes_current(&open.name, name) {
                 return None;
             }
-            self.pop_current(true);
+            // The new element is the next sibling of the last one
+            // closed; each closed before that is its parent's last child.
+            let last = !self.closes_parent_too(name);
+            self.pop_current(last);
         }
         Some(())
+    }
+
+    /// Whether start tag `name` makes the tree builder close the parent of
+    /// the current node too (or anything else: then the caller stops).
+    fn closes_parent_too(&self, name: &LocalName) -> bool {
+        self.open
+            .len()
+            .checked_sub(2)
+            .and_then(|k| self.open.get(k))
+            .is_some_and(|parent| misnested(parent.parse_bits, &parent.name, name))
     }
 
     /// A raw-text or RCDATA element, its start tag just read, with its
@@ -952,6 +965,19 @@ impl Fast<'_> {
                 // parent; after the last child of an unwrapped block,
                 // its own newline or next sibling, neither of which needs
                 // one (it had one put there if it did).
+                let len = bytes[self.pos + 2..]
+                    .iter()
+                    .take_while(|&&b| is_tag_name_byte(b))
+                    .count();
+                let end_name = self.input.get(self.pos + 2..self.pos + 2 + len)?;
+                // Ignored by the tree builder: the next sibling is
+                // whatever follows.
+                if ["head", "body", "html"]
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(end_name))
+                {
+                    return None;
+                }
                 let parent = self
                     .open
                     .len()
@@ -964,8 +990,25 @@ impl Fast<'_> {
                     Some(_) => return None,
                 }
             }
-            // An element, a comment, or a `<` as text: none is text that
-            // starts with whitespace.
+            // A start tag: an element, unless the tree builder ignores it
+            // or closes the parent first (then the element just closed
+            // is the parent's last child, which needs no newline, as
+            // above).
+            Some(b'<') if bytes.get(self.pos + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                let len = bytes[self.pos + 1..]
+                    .iter()
+                    .take_while(|&&b| is_tag_name_byte(b))
+                    .count();
+                let name = self.input.get(self.pos + 1..self.pos + 1 + len)?;
+                let name = name.to_ascii_lowercase();
+                if matches!(name.as_str(), "html" | "head" | "body") {
+                    return None;
+                }
+                !self.closes_parent_too(&LocalName::from(name))
+            }
+            Some(b'<') if self.is_doctype() => return None,
+            // A comment, or a `<` as text: neither is text that starts
+            // with whitespace.
             Some(b'<') => true,
             Some(&b) => !b.is_ascii_whitespace(),
         })
