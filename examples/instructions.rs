@@ -4,6 +4,7 @@
 //! ```text
 //! instructions DIR ENGINE [--concat BYTES]
 //! instructions shape:NAME:N ENGINE
+//! instructions DIR ENGINE --hit-rate
 //! ```
 //!
 //! `ENGINE` is `safe-markup-ugc`, `safe-markup-strict`, `safe-markup-diary`, `ammonia` (its
@@ -23,7 +24,9 @@
 //!
 //! It prints the bytes cleaned, the bytes written, and the peak resident
 //! memory (`VmHWM` from `/proc/self/status`, Linux only) before and after
-//! cleaning.
+//! cleaning. With `--hit-rate` (a safe-markup engine), it prints instead
+//! how many documents, and bytes, the fast path answers on its own
+//! (`Policy::clean_fast`) rather than leaving to the full pipeline.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +43,9 @@ impl Engine {
             "safe-markup-ugc" => Engine::SafeMarkup(Box::new(safe_markup::Policy::ugc())),
             "safe-markup-strict" => Engine::SafeMarkup(Box::new(safe_markup::Policy::strict())),
             "safe-markup-diary" => Engine::SafeMarkup(Box::new(safe_markup::Policy::diary())),
+            "safe-markup-diary-untrusted" => {
+                Engine::SafeMarkup(Box::new(safe_markup::Policy::diary_untrusted()))
+            }
             "ammonia" => Engine::Ammonia(Box::default()),
             "none" => Engine::None,
             _ => return None,
@@ -119,11 +125,44 @@ fn shape(name: &str, n: usize) -> Option<String> {
     })
 }
 
+/// Prints the fast path's hit rate over the documents in `dir`.
+fn hit_rate(dir: &str, engine: &str) -> ExitCode {
+    let Some(Engine::SafeMarkup(policy)) = Engine::from_name(engine) else {
+        eprintln!("instructions: --hit-rate needs a safe-markup engine");
+        return ExitCode::from(2);
+    };
+    let docs = match load(dir, None) {
+        Ok(docs) => docs,
+        Err(err) => {
+            eprintln!("instructions: {dir}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let hits: Vec<&String> = docs
+        .iter()
+        .filter(|d| policy.clean_fast(d).is_some())
+        .collect();
+    let bytes: usize = docs.iter().map(|d| d.len()).sum();
+    let hit_bytes: usize = hits.iter().map(|d| d.len()).sum();
+    let percent = |part: usize, whole: usize| 100.0 * part as f64 / whole.max(1) as f64;
+    println!(
+        "fast path {engine}: {} of {} docs ({:.1}%), {hit_bytes} of {bytes} bytes ({:.1}%)",
+        hits.len(),
+        docs.len(),
+        percent(hits.len(), docs.len()),
+        percent(hit_bytes, bytes),
+    );
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: instructions DIR|shape:div|b|attrs|a|bare-a|lt|fostered|entities:N safe-markup-ugc|safe-markup-strict|ammonia|none [--concat BYTES]";
+    let usage = "usage: instructions DIR|shape:div|b|attrs|a|bare-a|lt|fostered|entities:N safe-markup-ugc|safe-markup-strict|safe-markup-diary|ammonia|none [--concat BYTES | --hit-rate]";
     let (dir, engine, concat_bytes) = match args.as_slice() {
         [dir, engine] => (dir, engine, None),
+        [dir, engine, flag] if flag == "--hit-rate" => {
+            return hit_rate(dir, engine);
+        }
         [dir, engine, flag, bytes] if flag == "--concat" => match bytes.parse::<usize>() {
             Ok(bytes) => (dir, engine, Some(bytes)),
             Err(_) => {

@@ -7,14 +7,14 @@
 # the input is left in fuzz/artifacts/<target>/ and the log, with the
 # failure, in fuzz/logs/<target>/.
 #
-# Usage: fuzz/run.sh [TARGET...]   (default: clean policy roundtrip)
+# Usage: fuzz/run.sh [TARGET...]   (default: clean policy roundtrip fastpath)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(clean policy roundtrip)
+[ ${#targets[@]} -gt 0 ] || targets=(clean policy roundtrip fastpath)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "fuzz: no nightly toolchain; skipping the fuzz targets"

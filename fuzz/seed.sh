@@ -7,7 +7,7 @@
 # the corpus is the same on every run. fuzz/corpus/ is git-ignored: the
 # fuzzers add what they find there; only fuzz/regressions/ is committed.
 #
-# Usage: fuzz/seed.sh [TARGET...]   (default: clean policy roundtrip)
+# Usage: fuzz/seed.sh [TARGET...]   (default: clean policy roundtrip fastpath)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -58,7 +58,7 @@ put() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(clean policy roundtrip)
+[ ${#targets[@]} -gt 0 ] || targets=(clean policy roundtrip fastpath)
 
 xss="$(mktemp)"
 trap 'rm -f "$xss"' EXIT

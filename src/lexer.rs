@@ -108,16 +108,7 @@ pub(crate) trait Rules {
 }
 
 pub(crate) fn lex<'a>(input: &'a str, rules: &impl Rules) -> Lexed<'a> {
-    let mut lexer = Lexer {
-        input,
-        bytes: input.as_bytes(),
-        out: None,
-        copied: 0,
-        escaped: Vec::new(),
-        specials: 0,
-        starts: Vec::new(),
-        stray_lt: 0,
-    };
+    let mut lexer = Lexer::new(input);
     lexer.run(rules);
     let text = match lexer.out {
         None => Cow::Borrowed(input),
@@ -133,6 +124,19 @@ pub(crate) fn lex<'a>(input: &'a str, rules: &impl Rules) -> Lexed<'a> {
         starts: lexer.starts,
         stray_lt: lexer.stray_lt,
     }
+}
+
+/// Where the content of the raw-text or RCDATA element `name` ends, its
+/// start tag ending at `from`: the `<` of its end tag, or the end of the
+/// input; `None` if `name` is not such an element. The same reading the
+/// lexical step makes, for the fast path.
+pub(crate) fn raw_text_content_end(input: &str, from: usize, name: &str) -> Option<usize> {
+    let close = raw_text_end(name)?;
+    let lexer = Lexer::new(input);
+    Some(match close {
+        "script" => lexer.skip_script(from),
+        _ => lexer.skip_raw_text(from, close),
+    })
 }
 
 /// A byte range as the `u32` pair the parser keeps (the input limit keeps
@@ -191,6 +195,19 @@ fn raw_text_end(name: &str) -> Option<&'static str> {
 }
 
 impl<'a> Lexer<'a> {
+    fn new(input: &'a str) -> Lexer<'a> {
+        Lexer {
+            input,
+            bytes: input.as_bytes(),
+            out: None,
+            copied: 0,
+            escaped: Vec::new(),
+            specials: 0,
+            starts: Vec::new(),
+            stray_lt: 0,
+        }
+    }
+
     fn run(&mut self, rules: &impl Rules) {
         let escape_mode = rules.escape_mode();
         let mut i = 0;

@@ -83,6 +83,7 @@ mod css;
 mod dom;
 mod error;
 mod excerpt;
+mod fastpath;
 mod ids;
 mod lexer;
 mod limits;
@@ -132,7 +133,45 @@ impl Policy {
     /// assert_eq!(Policy::ugc().clean("<b>bold<i>both</b>italic"), "<b>bold<i>both</i></b><i>italic</i>");
     /// ```
     pub fn clean(&self, input: &str) -> String {
+        // Most posts are well-formed: the fast path writes those directly,
+        // and answers only where it gives the full pipeline's bytes.
+        if let Some(html) = fastpath::clean(self, input) {
+            return html;
+        }
         self.clean_report(input).html
+    }
+
+    /// [`Policy::clean`] through the full pipeline only (parse, sanitize,
+    /// serialize), never the fast path. For the differential tests and the
+    /// `fastpath` fuzz target, which compare the two; not a stable API.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::ugc();
+    /// assert_eq!(policy.clean_full("<b>x</b>"), policy.clean("<b>x</b>"));
+    /// ```
+    #[doc(hidden)]
+    pub fn clean_full(&self, input: &str) -> String {
+        self.clean_report(input).html
+    }
+
+    /// [`Policy::clean`] through the fast path only: `None` where it
+    /// leaves the input to the full pipeline. For the differential tests,
+    /// the `fastpath` fuzz target and hit-rate measurements; not a stable
+    /// API.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let policy = Policy::ugc();
+    /// assert_eq!(policy.clean_fast("<p>Hi <b>there</b></p>").as_deref(), Some("<p>Hi <b>there</b></p>"));
+    /// // Misnested formatting: the full pipeline's job.
+    /// assert_eq!(policy.clean_fast("<b>one<i>two</b>three</i>"), None);
+    /// ```
+    #[doc(hidden)]
+    pub fn clean_fast(&self, input: &str) -> Option<String> {
+        fastpath::clean(self, input)
     }
 
     /// Cleans `input` and reports what was removed or changed. Past a

@@ -37,8 +37,9 @@ const NOBR_IN_SCOPE: u16 = 1 << 5;
 const BUTTON_IN_SCOPE: u16 = 1 << 6;
 const FORM_OPEN: u16 = 1 << 7;
 
-fn child_ctx(parent: Ctx, name: &LocalName, id: NodeId) -> Ctx {
-    let mut bits = parent.bits;
+/// The parser state bits inside an element `name` whose parent's bits are
+/// `bits` (shared with the fast path, which tracks them on its own stack).
+pub(crate) fn child_bits(mut bits: u16, name: &LocalName) -> u16 {
     if tags::is_scope_boundary(name) {
         bits &= !(P_IN_BUTTON_SCOPE | RUBY_IN_SCOPE | NOBR_IN_SCOPE | BUTTON_IN_SCOPE);
     }
@@ -67,8 +68,12 @@ fn child_ctx(parent: Ctx, name: &LocalName, id: NodeId) -> Ctx {
         local_name!("form") => FORM_OPEN,
         _ => 0,
     };
+    bits
+}
+
+fn child_ctx(parent: Ctx, name: &LocalName, id: NodeId) -> Ctx {
     Ctx {
-        bits,
+        bits: child_bits(parent.bits, name),
         depth: parent.depth.saturating_add(1),
         table: if *name == local_name!("table") {
             Some(id)
@@ -81,8 +86,7 @@ fn child_ctx(parent: Ctx, name: &LocalName, id: NodeId) -> Ctx {
 /// Whether the parser, meeting this start tag with `parent` as the current
 /// node, would first close something (so the element would not end up
 /// where it is now).
-fn misnested(parent: Ctx, parent_name: &LocalName, name: &LocalName) -> bool {
-    let bits = parent.bits;
+pub(crate) fn misnested(bits: u16, parent_name: &LocalName, name: &LocalName) -> bool {
     let has = |flag: u16| bits & flag != 0;
     (tags::closes_p(name) && has(P_IN_BUTTON_SCOPE))
         || (*name == local_name!("a") && has(A_OPEN))
@@ -108,7 +112,7 @@ fn is_ascii_whitespace(text: &str) -> bool {
 
 /// A comment that re-parses to the same comment and cannot be read as a
 /// downlevel-revealed conditional comment.
-fn comment_is_safe(text: &str) -> bool {
+pub(crate) fn comment_is_safe(text: &str) -> bool {
     !(text.contains("--")
         || text.contains("<!")
         || text.starts_with('>')
@@ -281,7 +285,7 @@ impl Sanitizer<'_> {
             let parent_ctx = self.ctx(parent);
             let wrong_parent =
                 tags::required_parents(&local).is_some_and(|req| !req.contains(&parent_name));
-            if wrong_parent || misnested(parent_ctx, &parent_name, &local) {
+            if wrong_parent || misnested(parent_ctx.bits, &parent_name, &local) {
                 action = TagAction::Unwrap;
                 rule = Rule::Misnested;
             } else {
@@ -376,99 +380,7 @@ impl Sanitizer<'_> {
             Some(e) => std::mem::take(&mut e.attrs),
             None => return,
         };
-        let mut kept = Vec::with_capacity(attrs.len());
-        let mut author_rel: Option<StrTendril> = None;
-        let mut author_target: Option<Attribute> = None;
-        let is_link = matches!(*local, local_name!("a") | local_name!("area"));
-        for mut attr in attrs {
-            let attr_name = &attr.name.local;
-            if attr.name.ns != ns!() || !self.policy.attr_allowed(local, attr_name) {
-                self.report.push_attr(
-                    ChangeKind::Attribute,
-                    attr_name,
-                    Rule::AttributeNotAllowed,
-                    local,
-                    None,
-                );
-                continue;
-            }
-            // Against DOM clobbering (see `ids`). Before the URL check, so
-            // a fragment link rewritten against the base keeps its prefix.
-            if let Some(prefix) = &self.policy.id_prefix
-                && let Some(v) = ids::prefixed(prefix, local, attr_name, &attr.value)
-            {
-                attr.value = StrTendril::from(v);
-            }
-            if is_link && *attr_name == local_name!("rel") && self.policy.forces_rel() {
-                author_rel = Some(attr.value);
-                continue;
-            }
-            // A link that leaves the site in a new tab gets our `target`,
-            // not the author's.
-            if is_link && *attr_name == local_name!("target") && self.policy.links.new_tab {
-                author_target = Some(attr);
-                continue;
-            }
-            // Inline CSS: allowed only with a list of properties (a build
-            // check), and then only listed, inert declarations survive.
-            if *attr_name == local_name!("style") {
-                if let Some(value) = self.style(local, &attr.value) {
-                    kept.push(Attribute {
-                        name: attr.name,
-                        value,
-                    });
-                }
-                continue;
-            }
-            match url::url_kind(attr_name) {
-                None => kept.push(attr),
-                Some(kind) => {
-                    let checked = url::check(self.policy, kind, &attr.value);
-                    for r in checked.refused {
-                        self.report.push_attr(
-                            ChangeKind::Url,
-                            attr_name,
-                            r.rule,
-                            local,
-                            Some(r.url),
-                        );
-                    }
-                    match checked.value {
-                        Some(Cow::Borrowed(_)) => kept.push(attr),
-                        Some(Cow::Owned(v)) => {
-                            if kind == UrlKind::Single {
-                                self.report.push_attr(
-                                    ChangeKind::Url,
-                                    attr_name,
-                                    Rule::UrlRewritten,
-                                    local,
-                                    Some(attr.value.to_string()),
-                                );
-                            }
-                            kept.push(Attribute {
-                                name: attr.name,
-                                value: StrTendril::from(v),
-                            });
-                        }
-                        None => {}
-                    }
-                }
-            }
-        }
-        let has_href = kept.iter().any(|a| a.name.local == local_name!("href"));
-        if !has_href && let Some(value) = author_rel.take() {
-            // Not a link after all: the forced tokens do not apply, and the
-            // author's (allowed) rel stays as written.
-            kept.push(Attribute {
-                name: QualName::new(None, ns!(), local_name!("rel")),
-                value,
-            });
-        }
-        if is_link && has_href {
-            links::finish_link(self.policy, &mut kept, author_rel, author_target);
-        } else if let Some(target) = author_target {
-            kept.push(target);
-        }
+        let kept = kept_attributes(self.policy, local, attrs, self.report);
         if let Some(e) = self.dom.element_mut(id) {
             e.attrs = kept;
         }
@@ -515,21 +427,124 @@ impl Sanitizer<'_> {
     }
 }
 
-impl Sanitizer<'_> {
-    /// The canonical `style` value to keep on `local`, if any declaration
-    /// survives; reports each one dropped.
-    fn style(&mut self, local: &LocalName, value: &str) -> Option<StrTendril> {
-        let filtered = css::filter(&self.policy.style_properties, value);
-        for d in filtered.dropped {
-            // A value refused with no property is the whole attribute,
-            // refused for a backslash escape; the rest name a declaration.
-            let (kind, name) = if d.property.is_empty() && d.rule == Rule::StyleValue {
-                (ChangeKind::Attribute, "style")
-            } else {
-                (ChangeKind::Declaration, d.property.as_str())
-            };
-            self.report.push_attr(kind, name, d.rule, local, None);
+/// The attributes a kept element `local` keeps, in order, with the
+/// policy's `rel` and `target` added to links; reports each one removed or
+/// changed. Shared by the sanitizer and the fast path (`fastpath`), so the
+/// two cannot disagree about an attribute.
+pub(crate) fn kept_attributes(
+    policy: &Policy,
+    local: &LocalName,
+    attrs: Vec<Attribute>,
+    report: &mut Report,
+) -> Vec<Attribute> {
+    let mut kept = Vec::with_capacity(attrs.len());
+    let mut author_rel: Option<StrTendril> = None;
+    let mut author_target: Option<Attribute> = None;
+    let is_link = matches!(*local, local_name!("a") | local_name!("area"));
+    for mut attr in attrs {
+        let attr_name = &attr.name.local;
+        if attr.name.ns != ns!() || !policy.attr_allowed(local, attr_name) {
+            report.push_attr(
+                ChangeKind::Attribute,
+                attr_name,
+                Rule::AttributeNotAllowed,
+                local,
+                None,
+            );
+            continue;
         }
-        filtered.value.map(StrTendril::from)
+        // Against DOM clobbering (see `ids`). Before the URL check, so
+        // a fragment link rewritten against the base keeps its prefix.
+        if let Some(prefix) = &policy.id_prefix
+            && let Some(v) = ids::prefixed(prefix, local, attr_name, &attr.value)
+        {
+            attr.value = StrTendril::from(v);
+        }
+        if is_link && *attr_name == local_name!("rel") && policy.forces_rel() {
+            author_rel = Some(attr.value);
+            continue;
+        }
+        // A link that leaves the site in a new tab gets our `target`,
+        // not the author's.
+        if is_link && *attr_name == local_name!("target") && policy.links.new_tab {
+            author_target = Some(attr);
+            continue;
+        }
+        // Inline CSS: allowed only with a list of properties (a build
+        // check), and then only listed, inert declarations survive.
+        if *attr_name == local_name!("style") {
+            if let Some(value) = style(policy, report, local, &attr.value) {
+                kept.push(Attribute {
+                    name: attr.name,
+                    value,
+                });
+            }
+            continue;
+        }
+        match url::url_kind(attr_name) {
+            None => kept.push(attr),
+            Some(kind) => {
+                let checked = url::check(policy, kind, &attr.value);
+                for r in checked.refused {
+                    report.push_attr(ChangeKind::Url, attr_name, r.rule, local, Some(r.url));
+                }
+                match checked.value {
+                    Some(Cow::Borrowed(_)) => kept.push(attr),
+                    Some(Cow::Owned(v)) => {
+                        if kind == UrlKind::Single {
+                            report.push_attr(
+                                ChangeKind::Url,
+                                attr_name,
+                                Rule::UrlRewritten,
+                                local,
+                                Some(attr.value.to_string()),
+                            );
+                        }
+                        kept.push(Attribute {
+                            name: attr.name,
+                            value: StrTendril::from(v),
+                        });
+                    }
+                    None => {}
+                }
+            }
+        }
     }
+    let has_href = kept.iter().any(|a| a.name.local == local_name!("href"));
+    if !has_href && let Some(value) = author_rel.take() {
+        // Not a link after all: the forced tokens do not apply, and the
+        // author's (allowed) rel stays as written.
+        kept.push(Attribute {
+            name: QualName::new(None, ns!(), local_name!("rel")),
+            value,
+        });
+    }
+    if is_link && has_href {
+        links::finish_link(policy, &mut kept, author_rel, author_target);
+    } else if let Some(target) = author_target {
+        kept.push(target);
+    }
+    kept
+}
+
+/// The canonical `style` value to keep on `local`, if any declaration
+/// survives; reports each one dropped.
+fn style(
+    policy: &Policy,
+    report: &mut Report,
+    local: &LocalName,
+    value: &str,
+) -> Option<StrTendril> {
+    let filtered = css::filter(&policy.style_properties, value);
+    for d in filtered.dropped {
+        // A value refused with no property is the whole attribute,
+        // refused for a backslash escape; the rest name a declaration.
+        let (kind, name) = if d.property.is_empty() && d.rule == Rule::StyleValue {
+            (ChangeKind::Attribute, "style")
+        } else {
+            (ChangeKind::Declaration, d.property.as_str())
+        };
+        report.push_attr(kind, name, d.rule, local, None);
+    }
+    filtered.value.map(StrTendril::from)
 }

@@ -84,31 +84,106 @@ pub(crate) fn escape_text(text: &str, out: &mut String) {
     escape(text, out, false);
 }
 
-fn escape_attr(text: &str, out: &mut String) {
+pub(crate) fn escape_attr(text: &str, out: &mut String) {
     escape(text, out, true);
 }
 
+/// Bytes that may start a character `escape` rewrites: ASCII ones, and
+/// the lead bytes of U+00A0 (`C2 A0`) and U+FEFF (`EF BB BF`).
+const fn escape_stops() -> [bool; 256] {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[0] = true;
+    t[0xC2] = true;
+    t[0xEF] = true;
+    t
+}
+
+static ESCAPE_STOPS: [bool; 256] = escape_stops();
+
+/// Byte by byte rather than char by char: every character it rewrites
+/// starts with a byte in `ESCAPE_STOPS`, and no such byte occurs inside
+/// another character, so the slices it copies are whole characters.
 fn escape(text: &str, out: &mut String, attr: bool) {
     out.reserve(text.len());
+    let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        let rep = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' if attr => "&quot;",
-            '\u{a0}' => "&nbsp;",
+    let mut i = 0;
+    while let Some(k) = bytes[i..]
+        .iter()
+        .position(|&b| ESCAPE_STOPS[usize::from(b)])
+    {
+        i += k;
+        let (rep, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' if attr => ("&quot;", 1),
             // A browser writes a CR back raw when it serializes the DOM
             // (`innerHTML`), and reads a raw CR as LF: written as `&#13;`
             // it would change on that round trip. LF renders the same.
-            '\r' => "\n",
-            '\0' => "\u{fffd}",
-            '\u{feff}' if !attr => "&#xFEFF;",
-            _ => continue,
+            b'\r' => ("\n", 1),
+            0 => ("\u{fffd}", 1),
+            0xC2 if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
+            0xEF if !attr && bytes.get(i + 1..i + 3) == Some(&[0xBB, 0xBF]) => ("&#xFEFF;", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&text[start..i]);
         out.push_str(rep);
-        start = i + c.len_utf8();
+        i += len;
+        start = i;
     }
     out.push_str(&text[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The char-by-char definition the byte scan must match.
+    fn reference(text: &str, attr: bool) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' if attr => out.push_str("&quot;"),
+                '\u{a0}' => out.push_str("&nbsp;"),
+                '\r' => out.push('\n'),
+                '\0' => out.push('\u{fffd}'),
+                '\u{feff}' if !attr => out.push_str("&#xFEFF;"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn byte_scan_matches_the_char_definition() {
+        let cases = [
+            "",
+            "plain",
+            "a & b < c > d \" e",
+            "\u{a0}\u{a0}x\u{a0}",
+            "\u{feff}bom\u{feff}",
+            "\r\n\0",
+            "\u{c2}\u{ef}\u{efbb}\u{fefe}\u{ffff}\u{2028}é€😀",
+            "\u{80}\u{9f}\u{a1}",
+        ];
+        for text in cases {
+            for attr in [false, true] {
+                let mut out = String::new();
+                escape(text, &mut out, attr);
+                assert_eq!(out, reference(text, attr), "{text:?} attr={attr}");
+            }
+        }
+    }
 }

@@ -19,10 +19,11 @@ use crate::support;
 type Target = fn(&[u8]) -> Result<(), Box<Failure>>;
 
 /// `(name, strict check, check less known issues)`.
-const TARGETS: [(&str, Target, Target); 3] = [
+const TARGETS: [(&str, Target, Target); 4] = [
     ("clean", fuzz::try_clean, fuzz::check_clean),
     ("policy", fuzz::try_policy, fuzz::check_policy),
     ("roundtrip", fuzz::try_roundtrip, fuzz::check_roundtrip),
+    ("fastpath", fuzz::try_fastpath, fuzz::check_fastpath),
 ];
 
 /// How many diary entries are seeds (the corpus tests run all of them).
@@ -88,6 +89,11 @@ fn clean_seeds() {
 #[test]
 fn roundtrip_seeds() {
     run_seeds("roundtrip", fuzz::check_roundtrip, &seeds());
+}
+
+#[test]
+fn fastpath_seeds() {
+    run_seeds("fastpath", fuzz::check_fastpath, &seeds());
 }
 
 /// Each seed under a policy from deterministic knob bytes; most of those

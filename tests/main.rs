@@ -5,6 +5,7 @@ mod support;
 mod cli;
 mod dos;
 mod excerpt;
+mod fastpath;
 mod fuzz_seeds;
 mod invariants;
 mod legacy;

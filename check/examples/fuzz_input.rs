@@ -19,6 +19,7 @@ fn run(target: &str, data: &[u8]) -> Option<Result<(), Box<Failure>>> {
         "clean" => fuzz::try_clean(data),
         "policy" => fuzz::try_policy(data),
         "roundtrip" => fuzz::try_roundtrip(data),
+        "fastpath" => fuzz::try_fastpath(data),
         _ => return None,
     })
 }
@@ -44,7 +45,7 @@ fn main() -> ExitCode {
         }
     };
     let Some(result) = run(target, &data) else {
-        eprintln!("unknown target `{target}` (clean, policy, roundtrip)");
+        eprintln!("unknown target `{target}` (clean, policy, roundtrip, fastpath)");
         return ExitCode::from(2);
     };
     let Err(failure) = result else {

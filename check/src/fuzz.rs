@@ -13,7 +13,10 @@
 //!   invariants on the rest of the input as HTML;
 //! - [`roundtrip`]: the input under every named policy, invariants 1, 3
 //!   and 4 only (re-parse stability, idempotence, containment), so more
-//!   executions go to the parser's odd corners.
+//!   executions go to the parser's odd corners;
+//! - [`fastpath`]: the input under every [`fastpath_policies`] policy:
+//!   wherever the fast path answers (`Policy::clean_fast`), its answer is
+//!   the full pipeline's (`Policy::clean_full`), byte for byte.
 //!
 //! ```
 //! safe_markup_check::fuzz::clean(b"<p>Hi <a href=javascript:x()>there</a>");
@@ -26,7 +29,7 @@ use std::sync::OnceLock;
 
 use safe_markup::{Limits, Policy, PolicyError, RelativeUrls, TagAction};
 
-use crate::invariants::{Checker, Expect, Violation};
+use crate::invariants::{Checker, Expect, Invariant, Violation};
 use crate::text::snippet;
 
 /// What a target found: the policy, the input and each broken invariant.
@@ -542,6 +545,89 @@ pub fn check_roundtrip(data: &[u8]) -> Result<(), Box<Failure>> {
 /// [`check_roundtrip`], panicking with the failure: the fuzz target.
 pub fn roundtrip(data: &[u8]) {
     if let Err(failure) = check_roundtrip(data) {
+        panic!("{failure}");
+    }
+}
+
+/// The policies the `fastpath` target runs: the presets, [`maximal`], and
+/// a `ugc` variant that turns on what the fast path borrows from the
+/// sanitizer (URL rewriting, link `rel` and `target`, id prefixes, inline
+/// CSS, dropped elements). The presets with transforms (`diary`) and
+/// `text` are there to check that the fast path declines them.
+///
+/// ```
+/// let names: Vec<_> = safe_markup_check::fuzz::fastpath_policies().iter().map(|(n, _)| *n).collect();
+/// assert!(names.contains(&"ugc") && names.contains(&"maximal"));
+/// ```
+pub fn fastpath_policies() -> &'static [(&'static str, Policy)] {
+    static POLICIES: OnceLock<Vec<(&'static str, Policy)>> = OnceLock::new();
+    POLICIES.get_or_init(|| {
+        let variant = Policy::ugc()
+            .to_builder()
+            .allow_attrs("a", ["rel", "target"])
+            .allow_generic_attrs(["id", "class", "style", "name"])
+            .allow_style_properties(["color", "text-align", "width"])
+            .id_prefix("uc-")
+            .external_link_rel("nofollow ugc")
+            .external_links_new_tab(true)
+            .site_hosts(["diary.example"])
+            .relative_urls(RelativeUrls::Rewrite("https://diary.example/x/".into()))
+            .drop_tags(["aside", "small"])
+            .build()
+            .unwrap_or_else(|_| Policy::ugc());
+        vec![
+            ("ugc", Policy::ugc()),
+            ("strict", Policy::strict()),
+            ("text", Policy::text()),
+            ("diary", Policy::diary()),
+            ("diary-untrusted", Policy::diary_untrusted()),
+            ("maximal", maximal()),
+            ("ugc-variant", variant),
+        ]
+    })
+}
+
+/// The `fastpath` target: under every [`fastpath_policies`] policy, the
+/// fast path's answer, where it gives one, is the full pipeline's.
+///
+/// ```
+/// assert!(safe_markup_check::fuzz::try_fastpath(b"<p>Hi <a href=/x>there</a>").is_ok());
+/// ```
+pub fn try_fastpath(data: &[u8]) -> Result<(), Box<Failure>> {
+    let input = lossy(data);
+    for (name, policy) in fastpath_policies() {
+        let fast = catch_unwind(AssertUnwindSafe(|| policy.clean_fast(&input)));
+        let full = catch_unwind(AssertUnwindSafe(|| policy.clean_full(&input)));
+        let detail = match (&fast, &full) {
+            (Ok(None), _) => continue,
+            (Ok(Some(f)), Ok(g)) if f == g => continue,
+            (Ok(Some(f)), Ok(g)) => format!(
+                "fast path and full pipeline differ: {}",
+                crate::text::first_difference(g, f)
+            ),
+            (Err(_), _) => "the fast path panicked".to_owned(),
+            (_, Err(_)) => "the full pipeline panicked".to_owned(),
+        };
+        return Err(Box::new(Failure {
+            target: "fastpath",
+            policy: (*name).to_owned(),
+            input: input.clone(),
+            output: fast.ok().flatten(),
+            limits: *policy.limits(),
+            violations: vec![Violation::new(Invariant::FastPath, detail)],
+        }));
+    }
+    Ok(())
+}
+
+/// [`try_fastpath`] less [`known_issues`].
+pub fn check_fastpath(data: &[u8]) -> Result<(), Box<Failure>> {
+    unless_known(try_fastpath(data))
+}
+
+/// [`check_fastpath`], panicking with the failure: the fuzz target.
+pub fn fastpath(data: &[u8]) {
+    if let Err(failure) = check_fastpath(data) {
         panic!("{failure}");
     }
 }

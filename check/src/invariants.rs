@@ -66,6 +66,9 @@ pub enum Invariant {
     FaithfulText,
     /// 5: past a limit, the output is not the input as text.
     FaithfulLimit,
+    /// Not one of DESIGN.md's five: the fast path answered with other
+    /// bytes than the full pipeline (the `fastpath` fuzz target).
+    FastPath,
 }
 
 impl Invariant {
@@ -97,11 +100,13 @@ impl Invariant {
             Invariant::FaithfulTextLost => "faithful (text lost)",
             Invariant::FaithfulText => "faithful (text of output == input)",
             Invariant::FaithfulLimit => "faithful (limit exceeded: output is the text preset's)",
+            Invariant::FastPath => "fast path (output == full pipeline's)",
         }
     }
 
     /// The invariant's number in DESIGN.md (1 total, 2 allowlist, 3
-    /// stable, 4 contained, 5 faithful).
+    /// stable, 4 contained, 5 faithful; 0 for the fast path's agreement
+    /// with the full pipeline, which is not one of them).
     ///
     /// ```
     /// use safe_markup_check::Invariant;
@@ -124,6 +129,7 @@ impl Invariant {
             | Invariant::StableTextIdempotent => 3,
             Invariant::Contained | Invariant::ContainedReparse => 4,
             Invariant::FaithfulTextLost | Invariant::FaithfulText | Invariant::FaithfulLimit => 5,
+            Invariant::FastPath => 0,
         }
     }
 }
@@ -155,7 +161,7 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(invariant: Invariant, detail: impl Into<String>) -> Violation {
+    pub(crate) fn new(invariant: Invariant, detail: impl Into<String>) -> Violation {
         Violation {
             invariant,
             detail: detail.into(),

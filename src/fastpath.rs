@@ -1,0 +1,1312 @@
+//! The validated fast path: one pass over the input that writes the output
+//! directly, for the common well-formed case, or gives up.
+//!
+//! The full pipeline (lexical step, html5ever, sanitizer, serializer) costs
+//! about 160 instructions per input byte, most of it building a tree that
+//! is then written out unchanged. Most posts are properly nested markup
+//! where the tree is just the tags in order. This module reads such input
+//! the way the tokenizer does, keeps a stack of open elements, asks the
+//! same policy, sanitizer, URL and link functions the full path asks, and
+//! writes what the serializer would write.
+//!
+//! It is only an optimisation, so its rule is: never guess. The moment it
+//! meets anything whose effect on the tree it does not model exactly, it
+//! returns `None` and the caller runs the full pipeline on the whole
+//! input. That covers every place where the tree builder would do more
+//! than append the element to the current node (implied end tags, `p`
+//! closed by a block, misnested or stray end tags, tables, foreign
+//! content, raw text and RCDATA elements, `select`, `template`, forms,
+//! scope boundaries such as `object` and `button`), every tokenizer state
+//! it does not follow (comments, declarations, unusual character
+//! references, NUL, CR and other control characters, duplicate or oddly
+//! written attributes, a tag open at the end of the input), every place
+//! where the sanitizer looks beyond the element in hand (an unwrapped block
+//! that would need a separating newline), anything near a limit, and every
+//! policy feature it does not model (escaped tags, transforms, special
+//! tags, report spans, text-only). `tests/fastpath.rs` and the `fastpath`
+//! fuzz target check that whenever it answers, the answer is byte for byte
+//! the full pipeline's.
+
+use html5ever::tendril::StrTendril;
+use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+
+use crate::policy::{Policy, TagAction};
+use crate::report::Report;
+use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
+use crate::serialize::{escape_attr, escape_text};
+use crate::tags;
+
+/// Whether the fast path can serve this policy at all: it models neither
+/// the lexical step's escapes (escape mode), nor the tree transforms, nor
+/// report spans.
+pub(crate) fn eligible(policy: &Policy) -> bool {
+    let t = &policy.transforms;
+    !policy.text_only
+        && !policy.escape_mode
+        && !policy.report_spans
+        && t.special_tags.is_none()
+        && !t.paragraphs
+        && !t.line_breaks
+        && !t.linkify
+}
+
+/// `policy.clean(input)`, if the fast path can prove it gives the same
+/// bytes; `None` means: run the full pipeline.
+pub(crate) fn clean(policy: &Policy, input: &str) -> Option<String> {
+    if !eligible(policy) || input.len() > policy.limits.max_input_bytes {
+        return None;
+    }
+    let mut fast = Fast {
+        policy,
+        input,
+        bytes: input.as_bytes(),
+        pos: 0,
+        out: String::with_capacity(input.len()),
+        open: Vec::new(),
+        levels: vec![Sibling::None],
+        nodes: 0,
+        max_nodes: policy.limits.max_nodes / 2,
+        max_depth: policy.limits.max_depth.saturating_sub(4),
+        pre_first: false,
+    };
+    fast.run()?;
+    Some(fast.out)
+}
+
+/// How the tree builder ("in body") treats a start tag, for the tags the
+/// fast path handles.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Closes an open `p` first (`div`, `ul`, `blockquote`, …).
+    Block,
+    /// `h1`–`h6`: also closes a heading that is the current node.
+    Heading,
+    /// `pre`: also drops a newline right after the start tag.
+    Pre,
+    /// `li`, `dd`, `dt`: also close an open item of their kind.
+    Item,
+    /// Goes on the list of active formatting elements (`a`, `b`, …).
+    Formatting,
+    /// Inserted and popped at once (`br`, `img`, …).
+    Void,
+    /// "Any other start tag": inserted, nothing else.
+    Other,
+    /// Raw text or RCDATA (`script`, `style`, `textarea`, …): read to
+    /// its end tag.
+    RawText,
+}
+
+/// The kind of a start tag, or `None` for tags the fast path leaves to
+/// the full pipeline: every tag with a rule of its own in the "in body"
+/// insertion mode that is not modelled here (tables, forms,
+/// foreign content, `select`, scope boundaries and markers, ruby parts,
+/// `template`, head elements), and `search`, which the sanitizer's tag
+/// sets count as special where html5ever does not.
+fn kind(name: &LocalName) -> Option<Kind> {
+    Some(match *name {
+        local_name!("address")
+        | local_name!("article")
+        | local_name!("aside")
+        | local_name!("blockquote")
+        | local_name!("center")
+        | local_name!("details")
+        | local_name!("dialog")
+        | local_name!("dir")
+        | local_name!("div")
+        | local_name!("dl")
+        | local_name!("fieldset")
+        | local_name!("figcaption")
+        | local_name!("figure")
+        | local_name!("footer")
+        | local_name!("header")
+        | local_name!("hgroup")
+        | local_name!("main")
+        | local_name!("menu")
+        | local_name!("nav")
+        | local_name!("ol")
+        | local_name!("p")
+        | local_name!("section")
+        | local_name!("summary")
+        | local_name!("ul")
+        // Ignored while another is open (the form element pointer),
+        // which `misnested` sends to the full pipeline.
+        | local_name!("form") => Kind::Block,
+        local_name!("h1")
+        | local_name!("h2")
+        | local_name!("h3")
+        | local_name!("h4")
+        | local_name!("h5")
+        | local_name!("h6") => Kind::Heading,
+        local_name!("pre") => Kind::Pre,
+        local_name!("li") | local_name!("dd") | local_name!("dt") => Kind::Item,
+        local_name!("a")
+        | local_name!("b")
+        | local_name!("big")
+        | local_name!("code")
+        | local_name!("em")
+        | local_name!("font")
+        | local_name!("i")
+        | local_name!("s")
+        | local_name!("small")
+        | local_name!("strike")
+        | local_name!("strong")
+        | local_name!("tt")
+        | local_name!("u") => Kind::Formatting,
+        local_name!("script")
+        | local_name!("style")
+        | local_name!("xmp")
+        | local_name!("iframe")
+        | local_name!("noembed")
+        | local_name!("noframes")
+        | local_name!("noscript")
+        | local_name!("textarea")
+        | local_name!("title") => Kind::RawText,
+        // `base`, `basefont`, `bgsound`, `link` and `meta` by the "in
+        // head" rules, which insert and pop them just the same.
+        local_name!("area")
+        | local_name!("base")
+        | local_name!("basefont")
+        | local_name!("bgsound")
+        | local_name!("link")
+        | local_name!("meta")
+        | local_name!("br")
+        | local_name!("embed")
+        | local_name!("hr")
+        | local_name!("img")
+        | local_name!("input")
+        | local_name!("param")
+        | local_name!("source")
+        | local_name!("track")
+        | local_name!("wbr") => Kind::Void,
+        local_name!("applet")
+        | local_name!("body")
+        | local_name!("caption")
+        | local_name!("col")
+        | local_name!("colgroup")
+        | local_name!("frame")
+        | local_name!("frameset")
+        | local_name!("head")
+        | local_name!("html")
+        | local_name!("image")
+        | local_name!("keygen")
+        | local_name!("listing")
+        | local_name!("marquee")
+        | local_name!("math")
+        | local_name!("nobr")
+        | local_name!("object")
+        | local_name!("optgroup")
+        | local_name!("option")
+        | local_name!("plaintext")
+        | local_name!("rb")
+        | local_name!("rp")
+        | local_name!("rt")
+        | local_name!("rtc")
+        | local_name!("search")
+        | local_name!("select")
+        | local_name!("svg")
+        | local_name!("table")
+        | local_name!("tbody")
+        | local_name!("td")
+        | local_name!("template")
+        | local_name!("tfoot")
+        | local_name!("th")
+        | local_name!("thead")
+        | local_name!("tr") => return None,
+        // The serializer writes no end tag for these; the tree builder
+        // must agree, and it does only for the ones listed above.
+        _ if tags::is_void(name) => return None,
+        // Also "any other" here: an open button, which it would close,
+        // is caught by `misnested`.
+        _ => Kind::Other,
+    })
+}
+
+/// Whether start tag `name`, with `current` as the current node, makes the
+/// tree builder close `current` and only it: a `p` before anything that
+/// closes a `p`, an `li` before an `li`, a `dd` or `dt` before either, a
+/// heading before a heading. (`li`, `dd` and `dt` also close a `p` as
+/// current node, and an item below it next; one at a time, that is the
+/// same.)
+fn closes_current(current: &LocalName, name: &LocalName) -> bool {
+    match *current {
+        local_name!("p") => tags::closes_p(name),
+        local_name!("li") => *name == local_name!("li"),
+        local_name!("dd") | local_name!("dt") => {
+            matches!(*name, local_name!("dd") | local_name!("dt"))
+        }
+        _ => tags::is_heading(current) && tags::is_heading(name),
+    }
+}
+
+/// What becomes of an open element in the output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// Written with its allowed attributes.
+    Kept,
+    /// Tag removed, content kept.
+    Unwrapped,
+    /// Removed with its content (or inside such an element).
+    Hidden,
+}
+
+/// An element on the stack of open elements.
+struct Open {
+    name: LocalName,
+    /// The parser's state bits inside it (see `sanitize::child_bits`),
+    /// over every open element.
+    parse_bits: u16,
+    fate: Fate,
+    /// The sanitizer's view: the bits and name of the nearest kept
+    /// element at or above this one, which is the parent its kept
+    /// children will have in the cleaned tree.
+    kept_bits: u16,
+    kept_name: LocalName,
+    /// Its last child in the parsed tree, which the sanitizer looks at
+    /// when it unwraps a block.
+    last_child: Sibling,
+}
+
+/// A node beside an unwrapped block, as the sanitizer sees it when it
+/// decides whether to put a newline there (`needs_separator`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sibling {
+    /// No node.
+    None,
+    /// Text; whether it ends (or, after the block, starts) with
+    /// whitespace.
+    Text(bool),
+    /// An element or a comment.
+    Node,
+}
+
+impl Sibling {
+    /// Whether an unwrapped block beside this node needs a newline to keep
+    /// its words apart from it (`sanitize::Sanitizer::needs_separator`).
+    fn needs_separator(self) -> bool {
+        match self {
+            Sibling::None => false,
+            Sibling::Text(space) => !space,
+            Sibling::Node => true,
+        }
+    }
+
+    fn text(edge: u8) -> Sibling {
+        Sibling::Text(edge.is_ascii_whitespace())
+    }
+}
+
+struct Fast<'a> {
+    policy: &'a Policy,
+    input: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    out: String,
+    open: Vec<Open>,
+    /// For the root and each open kept element, the last node written
+    /// into it: the previous sibling of what comes next in the cleaned
+    /// tree.
+    levels: Vec<Sibling>,
+    /// An upper bound on the nodes the parser would make so far.
+    nodes: usize,
+    /// Well inside the policy's limits: near one, the full pipeline
+    /// decides.
+    max_nodes: usize,
+    max_depth: usize,
+    /// Just after a kept `<pre>`, at a start tag: the serializer's extra
+    /// newline is not needed if that element is kept (it is `pre`'s first
+    /// child), and not known otherwise.
+    pre_first: bool,
+}
+
+/// Bytes that end a run of plain text: markup, character references, and
+/// every byte the fast path leaves to the full pipeline or must look at
+/// more closely (`0xC2` may start a C1 control, `0xEF` a noncharacter).
+const fn text_stops() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b, 0x09 | 0x0A | 0x0C);
+        b += 1;
+    }
+    // CR stops a run to be read as LF.
+    t[b'<' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0x7F] = true;
+    t[0xC2] = true;
+    t[0xEF] = true;
+    t
+}
+
+static TEXT_STOPS: [bool; 256] = text_stops();
+
+/// The tokenizer's whitespace (CR is LF to it).
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// The length of the line break at `bytes[0]`, a CR: the tokenizer reads
+/// CR LF, and a CR alone, as one LF.
+fn cr_len(bytes: &[u8]) -> usize {
+    if bytes.get(1) == Some(&b'\n') { 2 } else { 1 }
+}
+
+/// Whether the character starting at `bytes[0]` (one of the stops other
+/// than `<` and `&`) is ordinary text: U+00A0 and the like pass, C1
+/// controls and noncharacters do not.
+fn ordinary_stop(bytes: &[u8]) -> bool {
+    match bytes {
+        [0xC2, next, ..] => !(0x80..=0x9F).contains(next),
+        [0xEF, 0xB7, next, ..] => !(0x90..=0xAF).contains(next),
+        [0xEF, 0xBF, next, ..] => !matches!(next, 0xBE | 0xBF),
+        [0xEF, ..] => true,
+        _ => false,
+    }
+}
+
+/// A numeric character reference's value, if the tokenizer would take it
+/// as that character without replacing it (no NUL, CR, surrogate, C1 or
+/// other control, noncharacter).
+fn plain_char(n: u32) -> Option<char> {
+    let ok = matches!(n, 0x09 | 0x0A | 0x0C | 0x20..=0x7E | 0xA0..=0xFDCF | 0xFDF0..=0x10_FFFF)
+        && n & 0xFFFE != 0xFFFE;
+    if ok { char::from_u32(n) } else { None }
+}
+
+impl Fast<'_> {
+    fn run(&mut self) -> Option<()> {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'<' {
+                match self.bytes.get(self.pos + 1) {
+                    Some(c) if c.is_ascii_alphabetic() => self.start_tag()?,
+                    // End tags, comments, declarations: `</` before a
+                    // letter is handled, the rest is left to the parser.
+                    Some(b'/') => self.end_tag()?,
+                    Some(b'!') if self.input[self.pos..].starts_with("<!--") => self.comment()?,
+                    Some(b'!') if self.is_doctype() => self.doctype()?,
+                    Some(b'!' | b'?') => return None,
+                    // A `<` before anything else is text.
+                    _ => {
+                        self.count_node()?;
+                        self.write_text("<");
+                        self.note_text(b'<');
+                        self.pos += 1;
+                    }
+                }
+            } else {
+                self.count_node()?;
+                self.text()?;
+            }
+        }
+        self.close_all();
+        Some(())
+    }
+
+    fn hidden(&self) -> bool {
+        self.open.last().is_some_and(|o| o.fate == Fate::Hidden)
+    }
+
+    fn write_text(&mut self, text: &str) {
+        if !self.hidden() {
+            escape_text(text, &mut self.out);
+        }
+    }
+
+    /// Text ending in `last` was added to the current node (and, unless
+    /// hidden, to the current output level).
+    fn note_text(&mut self, last: u8) {
+        let hidden = self.hidden();
+        if let Some(open) = self.open.last_mut() {
+            open.last_child = Sibling::text(last);
+        }
+        if !hidden && let Some(level) = self.levels.last_mut() {
+            *level = Sibling::text(last);
+        }
+    }
+
+    /// An element or comment was added to the current node; `written`:
+    /// and to the output, at the current level.
+    fn note_node(&mut self, written: bool) {
+        if let Some(open) = self.open.last_mut() {
+            open.last_child = Sibling::Node;
+        }
+        if written && let Some(level) = self.levels.last_mut() {
+            *level = Sibling::Node;
+        }
+    }
+
+    /// Writes the newline the sanitizer puts beside an unwrapped block.
+    fn separator(&mut self) {
+        self.out.push('\n');
+        if let Some(level) = self.levels.last_mut() {
+            *level = Sibling::Text(true);
+        }
+    }
+
+    fn level(&self) -> Sibling {
+        self.levels.last().copied().unwrap_or(Sibling::None)
+    }
+
+    /// Counts one more node (element or text run) toward the node limit.
+    fn count_node(&mut self) -> Option<()> {
+        self.nodes += 1;
+        (self.nodes < self.max_nodes).then_some(())
+    }
+
+    /// A run of text up to the next `<`, with its character references.
+    fn text(&mut self) -> Option<()> {
+        let end = memchr::memchr(b'<', &self.bytes[self.pos..])
+            .map_or(self.bytes.len(), |p| self.pos + p);
+        self.text_span(self.pos..end, true)?;
+        self.pos = end;
+        Some(())
+    }
+
+    /// The text in `span` (where `<` is text), with its character
+    /// references if `refs` (not in raw text).
+    fn text_span(&mut self, span: std::ops::Range<usize>, refs: bool) -> Option<()> {
+        let input = self.input;
+        let mut start = span.start;
+        let mut i = span.start;
+        let mut last = None;
+        let end = span.end.min(self.bytes.len());
+        while i < end {
+            let Some(k) = self.bytes[i..end]
+                .iter()
+                .position(|&b| TEXT_STOPS[usize::from(b)])
+            else {
+                i = end;
+                break;
+            };
+            i += k;
+            match self.bytes[i] {
+                // Text in raw text and RCDATA (a start tag ends a run
+                // elsewhere).
+                b'<' => i += 1,
+                b'&' if !refs => i += 1,
+                b'&' => {
+                    self.write_text(&input[start..i]);
+                    let (decoded, next) = self.char_ref(i, false)?;
+                    let text = match &decoded {
+                        Some(d) => d.as_str(),
+                        None => "&",
+                    };
+                    self.write_text(text);
+                    last = text.bytes().last().or(last);
+                    i = next;
+                    start = i;
+                }
+                b'\r' => {
+                    self.write_text(&input[start..i]);
+                    self.write_text("\n");
+                    last = Some(b'\n');
+                    i += cr_len(&self.bytes[i..]);
+                    start = i;
+                }
+                _ if ordinary_stop(&self.bytes[i..]) => i += 1,
+                _ => return None,
+            }
+        }
+        self.write_text(&input[start..i]);
+        if i > start {
+            last = Some(self.bytes[i - 1]);
+        }
+        if let Some(last) = last {
+            self.note_text(last);
+        }
+        Some(())
+    }
+
+    /// The character reference at `amp` (an `&`): the text it stands for
+    /// (`None`: a literal `&`) and where the text resumes. Named references
+    /// are read as the tokenizer reads them; numeric ones only in the form
+    /// `&#…;` for a plain character. `in_attr`: inside an attribute value.
+    fn char_ref(&self, amp: usize, in_attr: bool) -> Option<(Option<Decoded>, usize)> {
+        let rest = &self.bytes[amp + 1..];
+        match rest.first() {
+            Some(b'#') => {
+                let (hex, digits_at) = match rest.get(1) {
+                    Some(b'x' | b'X') => (true, 2),
+                    _ => (false, 1),
+                };
+                let digits = rest[digits_at..]
+                    .iter()
+                    .take_while(|b| {
+                        if hex {
+                            b.is_ascii_hexdigit()
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    })
+                    .count();
+                if digits == 0 || digits > 7 || rest.get(digits_at + digits) != Some(&b';') {
+                    return None;
+                }
+                let start = amp + 1 + digits_at;
+                let text = self.input.get(start..start + digits)?;
+                let n = u32::from_str_radix(text, if hex { 16 } else { 10 }).ok()?;
+                let c = plain_char(n)?;
+                Some((Some(Decoded::one(c)), start + digits + 1))
+            }
+            Some(b) if b.is_ascii_alphanumeric() => self.named_ref(amp, in_attr),
+            // `&` before anything else is an `&`.
+            _ => Some((None, amp + 1)),
+        }
+    }
+
+    /// A named reference at `amp` (`&` and a letter or digit), as
+    /// html5ever's tokenizer reads it: the longest name in the table that
+    /// the text starts with, extended one character at a time while the
+    /// text so far is still a prefix of some name. No name: a literal
+    /// `&`. A name without its `;` in an attribute value, followed by `=`
+    /// or a letter or digit, is also literal (`?a=1&copy=2` keeps its
+    /// text).
+    fn named_ref(&self, amp: usize, in_attr: bool) -> Option<(Option<Decoded>, usize)> {
+        let literal = Some((None, amp + 1));
+        let mut best = None;
+        let mut len = 0;
+        while let Some(&b) = self.bytes.get(amp + 1 + len) {
+            if !(b.is_ascii_alphanumeric() || b == b';') {
+                break;
+            }
+            len += 1;
+            // ASCII only, so the slice is on character boundaries.
+            let key = self.input.get(amp + 1..amp + 1 + len)?;
+            match html5ever::data::NAMED_ENTITIES.get(key) {
+                None => break,
+                Some(&(c1, c2)) if c1 != 0 => best = Some((len, c1, c2)),
+                Some(_) => {}
+            }
+            if b == b';' {
+                break;
+            }
+        }
+        let Some((len, c1, c2)) = best else {
+            return literal;
+        };
+        let end = amp + 1 + len;
+        if in_attr
+            && self.bytes.get(end - 1) != Some(&b';')
+            && self
+                .bytes
+                .get(end)
+                .is_some_and(|&b| b == b'=' || b.is_ascii_alphanumeric())
+        {
+            return literal;
+        }
+        Some((Some(Decoded::pair(c1, c2)?), end))
+    }
+
+    /// A start tag at `self.pos` (`<` and a letter).
+    fn start_tag(&mut self) -> Option<()> {
+        let tag = self.scan_start_tag()?;
+        if matches!(tag.name.as_str(), "html" | "head" | "body") {
+            // In a fragment the tree builder ignores these (`html` adds
+            // its attributes to the fragment's root, which is never
+            // written).
+            self.pos = tag.end;
+            return Some(());
+        }
+        let name = LocalName::from(tag.name.as_str());
+        let kind = kind(&name)?;
+        if tag.self_closing && kind != Kind::Void {
+            return None;
+        }
+        self.implied_end_tags(&name)?;
+        let parse_bits = self.open.last().map_or(0, |o| o.parse_bits);
+        if self.open.len() >= self.max_depth {
+            return None;
+        }
+        self.count_node()?;
+        let fate = self.fate(&name)?;
+        if std::mem::take(&mut self.pre_first) && fate != Fate::Kept {
+            return None;
+        }
+        let (mut kept_bits, mut kept_name) = match self.open.last() {
+            Some(o) => (o.kept_bits, o.kept_name.clone()),
+            None => (0, local_name!("html")),
+        };
+        let separate = fate == Fate::Unwrapped && tags::breaks_line(&name);
+        if separate && self.level().needs_separator() {
+            self.separator();
+        }
+        self.note_node(fate == Fate::Kept);
+        if fate == Fate::Kept {
+            let attrs = self.allowed_attrs(&name, &tag.attrs)?;
+            self.write_start_tag(&name, attrs);
+            kept_bits = child_bits(kept_bits, &name);
+            kept_name = name.clone();
+        }
+        self.pos = tag.end;
+        match kind {
+            Kind::Void => return Some(()),
+            Kind::RawText => return self.raw_text(&name, fate),
+            _ => {}
+        }
+        if fate == Fate::Kept {
+            self.levels.push(Sibling::None);
+        }
+        self.open.push(Open {
+            parse_bits: child_bits(parse_bits, &name),
+            name,
+            fate,
+            kept_bits,
+            kept_name,
+            last_child: Sibling::None,
+        });
+        if kind == Kind::Pre {
+            self.after_pre()?;
+        }
+        Some(())
+    }
+
+    /// Before start tag `name`: closes the current node as many times as
+    /// the tree builder would (a `p` before a block, an `li` before an
+    /// `li`, a heading before a heading), as if its end tag had come,
+    /// with the new element as its next sibling. Anything else the tree
+    /// builder would close first (a `p` or `li` that is not the current
+    /// node, an `a`) is for the full pipeline.
+    fn implied_end_tags(&mut self, name: &LocalName) -> Option<()> {
+        while let Some(open) = self.open.last()
+            && misnested(open.parse_bits, &open.name, name)
+        {
+            if !closes_current(&open.name, name) {
+                return None;
+            }
+            // The new element is the next sibling of the last one
+            // closed; each closed before that is its parent's last child.
+            let last = !self.closes_parent_too(name);
+            self.pop_current(last);
+        }
+        Some(())
+    }
+
+    /// Whether start tag `name` makes the tree builder close the parent of
+    /// the current node too (or anything else: then the caller stops).
+    fn closes_parent_too(&self, name: &LocalName) -> bool {
+        self.open
+            .len()
+            .checked_sub(2)
+            .and_then(|k| self.open.get(k))
+            .is_some_and(|parent| misnested(parent.parse_bits, &parent.name, name))
+    }
+
+    /// A raw-text or RCDATA element, its start tag just read, with its
+    /// content and end tag: skipped if dropped; if unwrapped, its content
+    /// is text (references decoded only in RCDATA: `textarea`, `title`).
+    fn raw_text(&mut self, name: &LocalName, fate: Fate) -> Option<()> {
+        let end = crate::lexer::raw_text_content_end(self.input, self.pos, name)?;
+        let close = self.plain_end_tag(end)?;
+        if !str::eq_ignore_ascii_case(&self.input[close.name.clone()], name) {
+            return None;
+        }
+        // The content is one text node.
+        self.count_node()?;
+        match fate {
+            Fate::Hidden => {}
+            Fate::Kept => return None,
+            Fate::Unwrapped => {
+                let mut from = self.pos;
+                // The tree builder drops a newline right after
+                // `<textarea>`, as after `<pre>`.
+                if *name == local_name!("textarea") {
+                    match self.bytes.get(from) {
+                        Some(b'\n') => from += 1,
+                        Some(b'\r') => from += cr_len(&self.bytes[from..]),
+                        _ => {}
+                    }
+                }
+                let refs = matches!(*name, local_name!("textarea") | local_name!("title"));
+                self.text_span(from..end.max(from), refs)?;
+                // The text is the element's child; the element is its
+                // parent's.
+                if let Some(open) = self.open.last_mut() {
+                    open.last_child = Sibling::Node;
+                }
+            }
+        }
+        self.pos = close.end;
+        Some(())
+    }
+
+    fn is_doctype(&self) -> bool {
+        self.input
+            .get(self.pos + 2..self.pos + 9)
+            .is_some_and(|d| d.eq_ignore_ascii_case("doctype"))
+    }
+
+    /// `<!DOCTYPE …>` at `self.pos`: every doctype state of the tokenizer
+    /// ends it at the first `>`, as the lexical step does, and the tree
+    /// builder ignores it in a fragment.
+    fn doctype(&mut self) -> Option<()> {
+        let len = memchr::memchr(b'>', &self.bytes[self.pos..])?;
+        self.pos += len + 1;
+        Some(())
+    }
+
+    /// A comment at `self.pos` (`<!--`), of the plain form where the
+    /// tokenizer and the lexical step agree where it ends: no `--` in it,
+    /// and no `-` or `>` first or `-` last.
+    /// Removed, or kept where the policy keeps comments and the
+    /// sanitizer's test says it is safe.
+    fn comment(&mut self) -> Option<()> {
+        let body_start = self.pos + 4;
+        let len = memchr::memmem::find(&self.bytes[body_start..], b"-->")?;
+        let body = &self.input[body_start..body_start + len];
+        if body.is_empty()
+            || body.starts_with(['>', '-'])
+            || body.ends_with('-')
+            || body.contains("--")
+        {
+            return None;
+        }
+        self.count_node()?;
+        let keep = self.policy.comments && !self.hidden() && comment_is_safe(body);
+        if keep {
+            // The tokenizer rewrites NUL and CR in comments.
+            let plain = body.bytes().enumerate().all(|(k, b)| {
+                !TEXT_STOPS[b as usize]
+                    || b == b'&'
+                    || b == b'<'
+                    || ordinary_stop(&body.as_bytes()[k..])
+            });
+            if !plain {
+                return None;
+            }
+            self.out.push_str("<!--");
+            self.out.push_str(body);
+            self.out.push_str("-->");
+        }
+        self.note_node(keep);
+        self.pos = body_start + len + 3;
+        Some(())
+    }
+
+    /// What the sanitizer does with an element of this name here: the
+    /// policy's action, and a kept element the sanitizer finds misnested
+    /// among the kept ones is unwrapped.
+    fn fate(&self, name: &LocalName) -> Option<Fate> {
+        if self.hidden() {
+            return Some(Fate::Hidden);
+        }
+        let (kept_bits, kept_name) = match self.open.last() {
+            Some(o) => (o.kept_bits, o.kept_name.clone()),
+            None => (0, local_name!("html")),
+        };
+        match self.policy.action_for(name) {
+            TagAction::Keep if !misnested(kept_bits, &kept_name, name) => Some(Fate::Kept),
+            TagAction::Keep | TagAction::Unwrap => Some(Fate::Unwrapped),
+            TagAction::Drop => Some(Fate::Hidden),
+            TagAction::Escape => None,
+        }
+    }
+
+    /// The tree builder drops a newline right after `<pre>`, and the
+    /// serializer writes one back when the content starts with one.
+    fn after_pre(&mut self) -> Option<()> {
+        match self.bytes.get(self.pos) {
+            Some(b'\n') => self.pos += 1,
+            Some(b'\r') => self.pos += cr_len(&self.bytes[self.pos..]),
+            _ => {}
+        }
+        let kept = !self.hidden() && self.open.last().is_some_and(|o| o.fate == Fate::Kept);
+        match self.bytes.get(self.pos) {
+            // An element first: fine if it is kept (it is the first child
+            // then), which `start_tag` checks; whatever else starts with
+            // `<` is left to the full pipeline.
+            Some(b'<') if kept => {
+                let letter = self
+                    .bytes
+                    .get(self.pos + 1)
+                    .is_some_and(u8::is_ascii_alphabetic);
+                self.pre_first = letter;
+                letter.then_some(())
+            }
+            Some(b'<') => None,
+            // A reference for a newline would be dropped by the tree
+            // builder, or need one more written.
+            Some(b'&') => {
+                let (decoded, _) = self.char_ref(self.pos, false)?;
+                match decoded {
+                    Some(d) if d.as_str().starts_with('\n') => None,
+                    _ => Some(()),
+                }
+            }
+            Some(b'\n' | b'\r') => {
+                if !self.hidden() {
+                    self.out.push('\n');
+                }
+                Some(())
+            }
+            _ => Some(()),
+        }
+    }
+
+    fn write_start_tag(&mut self, name: &LocalName, attrs: Vec<Attribute>) {
+        let attrs = if attrs.is_empty() {
+            attrs
+        } else {
+            // The changes are the full pipeline's to report; `clean` only
+            // needs the attributes.
+            kept_attributes(self.policy, name, attrs, &mut Report::default())
+        };
+        self.out.push('<');
+        self.out.push_str(name);
+        for a in &attrs {
+            self.out.push(' ');
+            self.out.push_str(&a.name.local);
+            self.out.push_str("=\"");
+            escape_attr(&a.value, &mut self.out);
+            self.out.push('"');
+        }
+        self.out.push('>');
+    }
+
+    /// An end tag at `self.pos` (`</`): only the one that closes the
+    /// current node, written plainly (`</name>`, whitespace allowed
+    /// before the `>`), is handled.
+    fn end_tag(&mut self) -> Option<()> {
+        let close = self.plain_end_tag(self.pos)?;
+        let name = &self.input[close.name];
+        // The tree builder ignores these: no `head` or `body` element is
+        // ever open in a fragment.
+        if ["head", "body", "html"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name))
+        {
+            self.pos = close.end;
+            return Some(());
+        }
+        self.close_implied(name)?;
+        let open = self.open.last()?;
+        if !str::eq_ignore_ascii_case(&open.name, name) {
+            return None;
+        }
+        self.pos = close.end;
+        let next_needs_separator = if open.fate == Fate::Unwrapped && tags::breaks_line(&open.name)
+        {
+            self.next_sibling_needs_separator()?
+        } else {
+            false
+        };
+        self.pop_current(next_needs_separator);
+        Some(())
+    }
+
+    /// Before end tag `name` of a block, `li`, `dd` or `dt` that is open
+    /// with only `p`, `li`, `dd` and `dt` elements above it: pops those,
+    /// as the tree builder's implied end tags do. They are each the last
+    /// child of the next, so none has a next sibling that needs a
+    /// newline. Anything else is left for the caller to refuse.
+    fn close_implied(&mut self, name: &str) -> Option<()> {
+        let Some(target) = self
+            .open
+            .iter()
+            .rposition(|o| str::eq_ignore_ascii_case(&o.name, name))
+        else {
+            return Some(());
+        };
+        let implied = |o: &Open| {
+            matches!(
+                o.name,
+                local_name!("p") | local_name!("li") | local_name!("dd") | local_name!("dt")
+            )
+        };
+        let target_name = &self.open[target].name;
+        let closes = matches!(
+            kind(target_name),
+            Some(Kind::Block | Kind::Item | Kind::Pre)
+        ) && *target_name != local_name!("form");
+        if !closes || !self.open[target + 1..].iter().all(implied) {
+            return Some(());
+        }
+        while self.open.len() > target + 1 {
+            self.pop_current(false);
+        }
+        Some(())
+    }
+
+    /// Pops the current node, writing its end tag if it is kept. An
+    /// unwrapped block gets a newline after its content if both that
+    /// content's last node and the block's next sibling (`next_needs`)
+    /// would otherwise run into each other, as the sanitizer does.
+    fn pop_current(&mut self, next_needs: bool) {
+        let Some(open) = self.open.pop() else {
+            return;
+        };
+        match open.fate {
+            Fate::Unwrapped
+                if next_needs
+                    && open.last_child.needs_separator()
+                    && tags::breaks_line(&open.name) =>
+            {
+                self.separator();
+            }
+            Fate::Kept => {
+                self.levels.pop();
+                self.out.push_str("</");
+                self.out.push_str(&open.name);
+                self.out.push('>');
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the next sibling of the element just closed (its end tag
+    /// ends at `self.pos`; it is not yet popped), as the sanitizer sees it
+    /// unprocessed, needs a newline before it. `None` where that is not
+    /// clear from the next bytes.
+    fn next_sibling_needs_separator(&self) -> Option<bool> {
+        let bytes = self.bytes;
+        Some(match bytes.get(self.pos) {
+            None => false,
+            Some(b'&') => return None,
+            Some(b'<') if bytes.get(self.pos + 1) == Some(&b'/') => {
+                // The parent's end tag: nothing follows inside a kept
+                // parent; after the last child of an unwrapped block,
+                // its own newline or next sibling, neither of which needs
+                // one (it had one put there if it did).
+                let len = bytes[self.pos + 2..]
+                    .iter()
+                    .take_while(|&&b| is_tag_name_byte(b))
+                    .count();
+                let end_name = self.input.get(self.pos + 2..self.pos + 2 + len)?;
+                // Ignored by the tree builder: the next sibling is
+                // whatever follows.
+                if ["head", "body", "html"]
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(end_name))
+                {
+                    return None;
+                }
+                let parent = self
+                    .open
+                    .len()
+                    .checked_sub(2)
+                    .and_then(|k| self.open.get(k));
+                match parent {
+                    None => false,
+                    Some(p) if p.fate == Fate::Kept => false,
+                    Some(p) if tags::breaks_line(&p.name) => false,
+                    Some(_) => return None,
+                }
+            }
+            // A start tag: an element, unless the tree builder ignores it
+            // or closes the parent first (then the element just closed
+            // is the parent's last child, which needs no newline, as
+            // above).
+            Some(b'<') if bytes.get(self.pos + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                let len = bytes[self.pos + 1..]
+                    .iter()
+                    .take_while(|&&b| is_tag_name_byte(b))
+                    .count();
+                let name = self.input.get(self.pos + 1..self.pos + 1 + len)?;
+                let name = name.to_ascii_lowercase();
+                if matches!(name.as_str(), "html" | "head" | "body") {
+                    return None;
+                }
+                !self.closes_parent_too(&LocalName::from(name))
+            }
+            Some(b'<') if self.is_doctype() => return None,
+            // A comment, or a `<` as text: neither is text that starts
+            // with whitespace.
+            Some(b'<') => true,
+            Some(&b) => !b.is_ascii_whitespace(),
+        })
+    }
+
+    /// The end tag at `at` (`</`), if written plainly: a name of letters,
+    /// digits and `-`, then optional whitespace and `>`.
+    fn plain_end_tag(&self, at: usize) -> Option<EndTag> {
+        if self.bytes.get(at..at + 2) != Some(b"</") {
+            return None;
+        }
+        let start = at + 2;
+        let len = self.bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if len == 0 {
+            return None;
+        }
+        let mut i = start + len;
+        while self.bytes.get(i).is_some_and(|&b| is_space(b)) {
+            i += 1;
+        }
+        if self.bytes.get(i) != Some(&b'>') {
+            return None;
+        }
+        Some(EndTag {
+            name: start..start + len,
+            end: i + 1,
+        })
+    }
+
+    /// The end of the input: the serializer closes every kept element
+    /// still open.
+    fn close_all(&mut self) {
+        while let Some(open) = self.open.pop() {
+            if open.fate == Fate::Kept {
+                self.out.push_str("</");
+                self.out.push_str(&open.name);
+                self.out.push('>');
+            }
+        }
+    }
+}
+
+/// An end tag as read: the range of its name, and where it ends (just
+/// past the `>`).
+struct EndTag {
+    name: std::ops::Range<usize>,
+    end: usize,
+}
+
+/// A start tag as read: its name (lower case), attributes and where it
+/// ends.
+struct StartTag {
+    name: String,
+    /// Byte ranges of each attribute's name and (undecoded) value, in
+    /// order; a value is decoded only if the attribute is kept.
+    attrs: Vec<RawAttr>,
+    self_closing: bool,
+    /// Just past the `>`.
+    end: usize,
+}
+
+struct RawAttr {
+    name: std::ops::Range<usize>,
+    /// Empty for an attribute written without a value.
+    value: std::ops::Range<usize>,
+}
+
+fn is_tag_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+fn is_attr_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')
+}
+
+impl Fast<'_> {
+    /// Reads the start tag at `self.pos` through the tokenizer's tag and
+    /// attribute states, for the plain forms only: names of letters,
+    /// digits and a few punctuation marks, values quoted or unquoted and
+    /// followed by whitespace, `/>` or `>`, fewer attributes than the
+    /// lexical step lets through.
+    fn scan_start_tag(&self) -> Option<StartTag> {
+        let bytes = self.bytes;
+        let name_start = self.pos + 1;
+        let mut i = name_start;
+        while bytes.get(i).is_some_and(|&b| is_tag_name_byte(b)) {
+            i += 1;
+        }
+        let name = self.input.get(name_start..i)?.to_ascii_lowercase();
+        let mut attrs: Vec<RawAttr> = Vec::new();
+        loop {
+            let before = i;
+            while bytes.get(i).is_some_and(|&b| is_space(b)) {
+                i += 1;
+            }
+            match *bytes.get(i)? {
+                b'>' => {
+                    return Some(StartTag {
+                        name,
+                        attrs,
+                        self_closing: false,
+                        end: i + 1,
+                    });
+                }
+                b'/' => {
+                    return (bytes.get(i + 1) == Some(&b'>')).then_some(StartTag {
+                        name,
+                        attrs,
+                        self_closing: true,
+                        end: i + 2,
+                    });
+                }
+                // Attributes are separated by whitespace.
+                b if is_attr_name_byte(b) && i > before => {
+                    if attrs.len() + 1 >= self.policy.limits.max_attributes.min(64) {
+                        return None;
+                    }
+                    let (attr, next) = self.attribute(i)?;
+                    attrs.push(attr);
+                    i = next;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// One attribute at `start` (its name's first byte): its ranges and
+    /// the index just past it.
+    fn attribute(&self, start: usize) -> Option<(RawAttr, usize)> {
+        let bytes = self.bytes;
+        let mut i = start;
+        while bytes.get(i).is_some_and(|&b| is_attr_name_byte(b)) {
+            i += 1;
+        }
+        let name = start..i;
+        let mut j = i;
+        while bytes.get(j).is_some_and(|&b| is_space(b)) {
+            j += 1;
+        }
+        if bytes.get(j) != Some(&b'=') {
+            // No value: the name ends the attribute (what follows is
+            // whitespace, `/` or `>`, checked by the caller).
+            return Some((RawAttr { name, value: i..i }, i));
+        }
+        j += 1;
+        while bytes.get(j).is_some_and(|&b| is_space(b)) {
+            j += 1;
+        }
+        let (value, end) = self.value(j)?;
+        Some((RawAttr { name, value }, end))
+    }
+
+    /// An attribute value at `start`: quoted (then followed by
+    /// whitespace, `/` or `>`) or unquoted (then ended by whitespace or
+    /// `>`, and free of the bytes the tokenizer complains about). Its
+    /// range, and the index just past it.
+    fn value(&self, start: usize) -> Option<(std::ops::Range<usize>, usize)> {
+        let bytes = self.bytes;
+        let quote = *bytes.get(start)?;
+        if quote == b'"' || quote == b'\'' {
+            let len = memchr::memchr(quote, &bytes[start + 1..])?;
+            let to = start + 1 + len;
+            let after = *bytes.get(to + 1)?;
+            if !(is_space(after) || after == b'/' || after == b'>') {
+                return None;
+            }
+            return Some((start + 1..to, to + 1));
+        }
+        let len = bytes[start..]
+            .iter()
+            .take_while(|&&b| !is_space(b) && b != b'>')
+            .count();
+        let raw = &bytes[start..start + len];
+        if len == 0
+            || raw
+                .iter()
+                .any(|b| matches!(b, b'"' | b'\'' | b'<' | b'=' | b'`'))
+        {
+            return None;
+        }
+        Some((start..start + len, start + len))
+    }
+
+    /// The attributes of a kept element `name` that the policy allows,
+    /// names lower-cased and values decoded, as the parser would give
+    /// them to the sanitizer (less those the sanitizer would drop first
+    /// for their name alone, which change nothing else). `None` for a
+    /// duplicate name (the tokenizer keeps the first) or a value the fast
+    /// path does not decode.
+    fn allowed_attrs(&self, name: &LocalName, raw: &[RawAttr]) -> Option<Vec<Attribute>> {
+        let mut out = Vec::new();
+        for (k, attr) in raw.iter().enumerate() {
+            let attr_name = self.input.get(attr.name.clone())?;
+            if raw[..k]
+                .iter()
+                .any(|p| self.input[p.name.clone()].eq_ignore_ascii_case(attr_name))
+            {
+                return None;
+            }
+            let local = if attr_name.bytes().any(|b| b.is_ascii_uppercase()) {
+                LocalName::from(attr_name.to_ascii_lowercase())
+            } else {
+                LocalName::from(attr_name)
+            };
+            if !self.policy.attr_allowed(name, &local) {
+                continue;
+            }
+            out.push(Attribute {
+                name: QualName::new(None, ns!(), local),
+                value: self.decode_value(attr.value.start, attr.value.end)?,
+            });
+        }
+        Some(out)
+    }
+
+    /// The value between `from` and `to` with its character references
+    /// decoded; `None` for anything the fast path leaves alone.
+    fn decode_value(&self, from: usize, to: usize) -> Option<StrTendril> {
+        let mut decoded: Option<String> = None;
+        let mut start = from;
+        let mut i = from;
+        while i < to {
+            let b = self.bytes[i];
+            if !TEXT_STOPS[b as usize] || b == b'<' {
+                i += 1;
+                continue;
+            }
+            if b == b'\r' {
+                let d = decoded.get_or_insert_with(String::new);
+                d.push_str(self.input.get(start..i)?);
+                d.push('\n');
+                i += cr_len(&self.bytes[i..to]);
+                start = i;
+                continue;
+            }
+            if b != b'&' {
+                if !ordinary_stop(&self.bytes[i..to]) {
+                    return None;
+                }
+                i += 1;
+                continue;
+            }
+            let (c, next) = self.char_ref(i, true)?;
+            if next > to {
+                return None;
+            }
+            let d = decoded.get_or_insert_with(String::new);
+            d.push_str(self.input.get(start..i)?);
+            match c {
+                Some(c) => d.push_str(c.as_str()),
+                None => d.push('&'),
+            }
+            i = next;
+            start = i;
+        }
+        let rest = self.input.get(start..to)?;
+        Some(match decoded {
+            Some(mut d) => {
+                d.push_str(rest);
+                StrTendril::from(d)
+            }
+            None => StrTendril::from_slice(rest),
+        })
+    }
+}
+
+/// The one or two characters a reference stands for.
+struct Decoded {
+    buf: [u8; 8],
+    len: usize,
+}
+
+impl Decoded {
+    fn one(c: char) -> Decoded {
+        let mut buf = [0; 8];
+        let len = c.encode_utf8(&mut buf).len();
+        Decoded { buf, len }
+    }
+
+    /// From the entity table's pair (the second is 0 when there is one).
+    fn pair(c1: u32, c2: u32) -> Option<Decoded> {
+        // Prefixes of names are in the table too, as (0, 0).
+        if c1 == 0 {
+            return None;
+        }
+        let mut d = Decoded::one(char::from_u32(c1)?);
+        if c2 != 0 {
+            let second = char::from_u32(c2)?;
+            let len = second.encode_utf8(&mut d.buf[d.len..]).len();
+            d.len += len;
+        }
+        Some(d)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}

@@ -1,0 +1,209 @@
+//! The fast path (`Policy::clean_fast`) against the full pipeline
+//! (`Policy::clean_full`): wherever the fast path answers, its answer must
+//! be the full pipeline's, byte for byte, for every corpus document, every
+//! XSS vector and every policy here. It must also keep answering: a
+//! minimum hit rate on the diary corpus catches a fast path that has
+//! quietly stopped handling the common case (falling back is always
+//! correct, so nothing else would notice).
+
+use safe_markup::{Policy, RelativeUrls};
+
+use crate::support;
+
+/// The presets, and variants that exercise what the fast path reuses from
+/// the sanitizer: URL rewriting, link `rel` and `target`, id prefixes,
+/// inline CSS, kept comments.
+fn policies() -> Vec<(&'static str, Policy)> {
+    let variant = |p: Policy, f: fn(safe_markup::PolicyBuilder) -> safe_markup::PolicyBuilder| {
+        f(p.to_builder()).build().expect("variant builds")
+    };
+    vec![
+        ("ugc", Policy::ugc()),
+        ("strict", Policy::strict()),
+        ("text", Policy::text()),
+        ("diary", Policy::diary()),
+        ("diary-untrusted", Policy::diary_untrusted()),
+        ("maximal", safe_markup_check::fuzz::maximal()),
+        (
+            "ugc-links",
+            variant(Policy::ugc(), |b| {
+                b.allow_attrs("a", ["rel", "target"])
+                    .external_link_rel("nofollow ugc")
+                    .external_links_new_tab(true)
+                    .site_hosts(["www.example.com"])
+                    .relative_urls(RelativeUrls::Rewrite("https://diary.example/x/".into()))
+            }),
+        ),
+        (
+            "ugc-ids-style",
+            variant(Policy::ugc(), |b| {
+                b.allow_generic_attrs(["id", "class", "style", "name"])
+                    .allow_style_properties(["color", "text-align", "width"])
+                    .id_prefix("uc-")
+                    .drop_tags(["aside", "small"])
+            }),
+        ),
+        (
+            "strict-deny-relative",
+            variant(Policy::strict(), |b| b.relative_urls(RelativeUrls::Deny)),
+        ),
+    ]
+}
+
+/// `(name, input)` of every corpus document and XSS vector.
+fn inputs() -> Vec<(String, String)> {
+    let mut all = support::html_files("diary");
+    all.extend(support::html_files("pages"));
+    all.extend(
+        support::xss_vectors()
+            .into_iter()
+            .map(|(id, input)| (format!("xss/{id}"), input)),
+    );
+    all
+}
+
+/// How many of `docs` the fast path answers for `policy`, after checking
+/// each answer against the full pipeline.
+fn differential(policy_name: &str, policy: &Policy, docs: &[(String, String)]) -> usize {
+    let mut hits = 0;
+    let mut failures = Vec::new();
+    for (name, input) in docs {
+        let Some(fast) = policy.clean_fast(input) else {
+            continue;
+        };
+        hits += 1;
+        let full = policy.clean_full(input);
+        if fast != full {
+            failures.push(format!(
+                "[{policy_name} {name}] fast path (got) and full pipeline (expected): {}",
+                safe_markup_check::first_difference(&full, &fast)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fast path answer(s) differ from the full pipeline (showing up to 10):\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    hits
+}
+
+#[test]
+fn fast_path_equals_full_pipeline_on_every_corpus_and_policy() {
+    let docs = inputs();
+    for (name, policy) in policies() {
+        let hits = differential(name, &policy, &docs);
+        eprintln!("fast path {name}: {hits} of {} inputs", docs.len());
+    }
+}
+
+/// The fast path must keep serving the diary corpus under `ugc`: a change
+/// that makes it fall back everywhere is a performance regression no
+/// other test would see.
+#[test]
+fn fast_path_hit_rate_on_the_diary_corpus() {
+    let docs = support::html_files("diary");
+    let hits = differential("ugc", &Policy::ugc(), &docs);
+    assert!(
+        hits * 100 >= docs.len() * MIN_DIARY_HIT_PERCENT,
+        "the fast path answers only {hits} of {} diary documents under ugc (want {MIN_DIARY_HIT_PERCENT}%)",
+        docs.len()
+    );
+}
+
+/// Well below the measured rate, so only a real regression trips it.
+const MIN_DIARY_HIT_PERCENT: usize = 50;
+
+/// Inputs the fast path must answer (and get right), one per feature it
+/// handles; and inputs it must leave to the full pipeline.
+#[test]
+fn fast_path_cases() {
+    let policy = Policy::ugc();
+    let answered = [
+        "",
+        "plain text & more < less > greater",
+        "<p>Hi <b>there</b></p>",
+        "<P CLASS=x>upper</P>",
+        "<div><p>a</p><ul><li>one</li><li>two<ul><li>nested</li></ul></li></ul></div>",
+        r#"<a href="https://example.com/?a=1&amp;b=2" onclick="x()">link</a>"#,
+        r#"<a href="javascript:alert(1)">bad</a>"#,
+        "<img src=/a.png alt='a &quot;b&quot;' width=10>",
+        "<br/><hr><wbr>",
+        "caf&eacute; &#233; &#xE9; &nbsp; &notin;",
+        "<pre>\n\nkeep the newline</pre>",
+        "<pre>\nx</pre>",
+        "<span>unclosed <em>at the end",
+        "<font color=red>unwrapped</font> <blink>unknown</blink>",
+        "<h1>title</h1><h2>sub</h2>",
+        "<blockquote cite=\"http://x.test/\"><p>q</p></blockquote>",
+        "\u{feff}bom and \u{a0}nbsp",
+        "<script>alert(1)</script>after<style>p{}</style><title>t</title>",
+        "a<!-- comment -->b",
+        "<section>unwrapped block</section>",
+        "a<section>b</section>c<main>d</main> <main> e </main> f",
+        "<div>x<main><p>y</p></main>z</div><section></section>q",
+        "<section><section>nested</section></section>x",
+        "text\r\nwith CR\rand <a\r\nhref='a\r\nb'\rtitle=x>CR</a><pre>\r\n\r\nx</pre>",
+        "a<!-- entry-meta -->b",
+        "<form action=/x><input name=q><button>go</button></form>after",
+        "<a href='/x?a=1&copy=2&TB_iframe=true&amp;b&lt=3&notit'>q</a> &copy2021 &notit; &ampx",
+        "<pre><code>fn main() {}\n</code></pre><pre>&lt;b&gt;</pre>",
+        "<textarea>\n a &amp; <b></textarea><xmp><b>&amp;</xmp>",
+        "<section>x<textarea>y </textarea></section>z",
+        "<p>one<p>two<div>three</div><ul><li>a<li>b<p>c<li>d</ul><h1>x<h2>y</h2>",
+        "<dl><dt>t<dd>d<dt>u</dl><address><p>a<section>b</section></address>",
+        "<!DOCTYPE html><html lang=en><head><title>t</title><meta charset=utf-8></head><body class=x><p>hi</p></body></html>",
+    ];
+    for input in answered {
+        let fast = policy.clean_fast(input);
+        assert!(fast.is_some(), "the fast path should answer {input:?}");
+        assert_eq!(fast, Some(policy.clean_full(input)), "input {input:?}");
+    }
+    let declined = [
+        "<p><b>x<p>y",
+        "<li><span>a<li>b",
+        "<b>x<i>y</b>z</i>",
+        "<table><tr><td>x</td></tr></table>",
+        "<svg><circle/></svg>",
+        "<pre>&#10;x</pre>",
+        "<pre><font>x</font></pre>",
+        "<textarea>unterminated",
+        "a<!-- a -- b -->b",
+        "a<!-- a --->b",
+        "<!DOCTYPE html",
+        "<b title='x' title='y'>dup</b>",
+        "nul\0",
+        "&#65 numeric without semicolon",
+        "&#128;",
+        "<b",
+        "</b>",
+        "<div/>",
+        "<a href=x><a href=y>nested</a></a>",
+    ];
+    let strict = Policy::strict();
+    for input in ["a<hr>b", "<p>a</p><div>b</div>c", "x <h1>t</h1>y"] {
+        let fast = strict.clean_fast(input);
+        assert!(
+            fast.is_some(),
+            "the fast path should answer {input:?} (strict)"
+        );
+        assert_eq!(
+            fast,
+            Some(strict.clean_full(input)),
+            "input {input:?} (strict)"
+        );
+    }
+    for input in declined {
+        assert_eq!(
+            policy.clean_fast(input),
+            None,
+            "the fast path should leave {input:?} to the full pipeline"
+        );
+    }
+}
