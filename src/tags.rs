@@ -238,7 +238,12 @@ pub(crate) fn is_formatting_marker(name: &LocalName) -> bool {
     )
 }
 
-/// The spec's "special" category, HTML namespace.
+/// The spec's "special" category, HTML namespace, as html5ever 0.40 has
+/// it: without `search`, which the standard and browsers added. So an
+/// `li` that would end up in a `search` inside another `li` (after an
+/// unwrapped `applet` between them, say) counts as closing that `li`, as
+/// html5ever's re-parse would make it, and is unwrapped: stable under
+/// html5ever, and under browsers too, where no such `li` is left.
 pub(crate) fn is_special(name: &LocalName) -> bool {
     is_heading(name)
         || matches!(
@@ -300,7 +305,6 @@ pub(crate) fn is_special(name: &LocalName) -> bool {
                 | local_name!("plaintext")
                 | local_name!("pre")
                 | local_name!("script")
-                | local_name!("search")
                 | local_name!("section")
                 | local_name!("select")
                 | local_name!("source")
