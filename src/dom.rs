@@ -68,8 +68,13 @@ pub(crate) struct Dom {
 
 impl Dom {
     pub(crate) fn new() -> Dom {
+        Dom::with_capacity(1)
+    }
+
+    /// A document with room for `nodes` nodes before it grows.
+    pub(crate) fn with_capacity(nodes: usize) -> Dom {
         let mut dom = Dom {
-            nodes: Vec::new(),
+            nodes: Vec::with_capacity(nodes),
             spans: std::collections::HashMap::new(),
         };
         dom.push(NodeData::Root);
@@ -352,9 +357,10 @@ pub(crate) struct Sink {
 type OpenStartTag = (LocalName, (u32, u32), Option<NodeId>);
 
 impl Sink {
-    pub(crate) fn new(limits: &Limits) -> Sink {
+    /// A sink whose document has room for `nodes` nodes.
+    pub(crate) fn new(limits: &Limits, nodes: usize) -> Sink {
         Sink {
-            dom: RefCell::new(Dom::new()),
+            dom: RefCell::new(Dom::with_capacity(nodes)),
             max_nodes: limits.max_nodes,
             max_depth: u32::try_from(limits.max_depth).unwrap_or(u32::MAX),
             exceeded: Cell::new(None),

@@ -79,7 +79,12 @@ pub(crate) struct Escaped {
 
 /// The lexer's output: the text to parse and what it escaped.
 pub(crate) struct Lexed<'a> {
-    pub(crate) text: Cow<'a, str>,
+    /// The input. The parser reads it with each `<` at `lt_escapes` as
+    /// `&lt;` (see [`Lexed::text`]); writing that out as a second copy of
+    /// the input would add its size to the peak memory.
+    pub(crate) input: &'a str,
+    /// The `<` shown as text, in order.
+    pub(crate) lt_escapes: Vec<usize>,
     pub(crate) escaped: Vec<Escaped>,
     /// Special tags passed on to the parser (so the tree transform that
     /// expands them can be skipped when there are none).
@@ -90,6 +95,8 @@ pub(crate) struct Lexed<'a> {
     /// How many `<` are text because no tag, comment or declaration
     /// follows them: each is a parse error to the tokenizer.
     pub(crate) stray_lt: usize,
+    /// How many `<` the input holds, as tags, comments or text.
+    pub(crate) lt: usize,
 }
 
 /// What the lexer needs from a policy.
@@ -110,19 +117,47 @@ pub(crate) trait Rules {
 pub(crate) fn lex<'a>(input: &'a str, rules: &impl Rules) -> Lexed<'a> {
     let mut lexer = Lexer::new(input);
     lexer.run(rules);
-    let text = match lexer.out {
-        None => Cow::Borrowed(input),
-        Some(mut out) => {
-            out.push_str(&input[lexer.copied..]);
-            Cow::Owned(out)
-        }
-    };
     Lexed {
-        text,
+        input,
+        lt_escapes: lexer.lt_escapes,
         escaped: lexer.escaped,
         specials: lexer.specials,
         starts: lexer.starts,
         stray_lt: lexer.stray_lt,
+        lt: lexer.lt,
+    }
+}
+
+impl<'a> Lexed<'a> {
+    /// The text the parser reads.
+    pub(crate) fn text(&self) -> Cow<'a, str> {
+        if self.lt_escapes.is_empty() {
+            return Cow::Borrowed(self.input);
+        }
+        let mut text = String::with_capacity(self.len());
+        self.write_text(0..self.input.len(), &mut text);
+        Cow::Owned(text)
+    }
+
+    /// The length of [`Lexed::text`].
+    pub(crate) fn len(&self) -> usize {
+        self.input.len() + 3 * self.lt_escapes.len()
+    }
+
+    /// Appends the part of [`Lexed::text`] that comes from
+    /// `self.input[range]` to `out`.
+    pub(crate) fn write_text(&self, range: Range<usize>, out: &mut String) {
+        let first = self.lt_escapes.partition_point(|&at| at < range.start);
+        let mut copied = range.start;
+        for &at in self.lt_escapes[first..]
+            .iter()
+            .take_while(|&&at| at < range.end)
+        {
+            out.push_str(&self.input[copied..at]);
+            out.push_str("&lt;");
+            copied = at + 1;
+        }
+        out.push_str(&self.input[copied..range.end]);
     }
 }
 
@@ -149,16 +184,14 @@ fn span32(range: Range<usize>) -> (u32, u32) {
 struct Lexer<'a> {
     input: &'a str,
     bytes: &'a [u8],
-    /// The rewritten text, made only once something is escaped.
-    out: Option<String>,
-    /// `input[copied..]` is not yet in `out`.
-    copied: usize,
+    lt_escapes: Vec<usize>,
     escaped: Vec<Escaped>,
     specials: usize,
     /// The start tags passed on, with their spans, when the policy
     /// reports spans.
     starts: Vec<StartTag>,
     stray_lt: usize,
+    lt: usize,
 }
 
 /// A tag as the tokenizer reads it.
@@ -199,12 +232,12 @@ impl<'a> Lexer<'a> {
         Lexer {
             input,
             bytes: input.as_bytes(),
-            out: None,
-            copied: 0,
+            lt_escapes: Vec::new(),
             escaped: Vec::new(),
             specials: 0,
             starts: Vec::new(),
             stray_lt: 0,
+            lt: 0,
         }
     }
 
@@ -213,6 +246,7 @@ impl<'a> Lexer<'a> {
         let mut i = 0;
         while let Some(offset) = memchr::memchr(b'<', &self.bytes[i..]) {
             let lt = i + offset;
+            self.lt += 1;
             let next = self.bytes.get(lt + 1).copied();
             i = match next {
                 Some(b) if b.is_ascii_alphabetic() => self.start_tag(lt, rules),
@@ -232,15 +266,9 @@ impl<'a> Lexer<'a> {
     /// to the parser (a `<` inside an escaped tag's attribute value must
     /// not start a tag of its own).
     fn escape_range(&mut self, range: Range<usize>) {
-        let out = self
-            .out
-            .get_or_insert_with(|| String::with_capacity(self.input.len() + 64));
-        for k in memchr::memchr_iter(b'<', &self.bytes[range.clone()]) {
-            let at = range.start + k;
-            out.push_str(&self.input[self.copied..at]);
-            out.push_str("&lt;");
-            self.copied = at + 1;
-        }
+        let from = range.start;
+        self.lt_escapes
+            .extend(memchr::memchr_iter(b'<', &self.bytes[range]).map(|k| from + k));
     }
 
     fn record(&mut self, span: Range<usize>, name: &str, reason: Reason) {
@@ -691,7 +719,7 @@ mod tests {
     }
 
     fn lexed(input: &str) -> String {
-        lex(input, &EscapeAll).text.into_owned()
+        lex(input, &EscapeAll).text().into_owned()
     }
 
     #[test]
@@ -767,5 +795,26 @@ mod tests {
                 ("<b a b c d>", "b", Reason::TooManyAttributes)
             ]
         );
+    }
+
+    #[test]
+    fn text_written_in_pieces_is_the_whole_text() {
+        // Escapes on both sides of every cut, as the parser's chunks make.
+        let input = "<h1>a<h2 title='<'>".repeat(40) + "<b title=\"<<";
+        let lexed = lex(&input, &EscapeAll);
+        let whole = lexed.text();
+        assert_eq!(whole.len(), lexed.len());
+        assert_eq!(whole.matches("&lt;").count(), 40 * 3 + 3);
+        assert!(whole.ends_with("&lt;b title=\"&lt;&lt;"));
+        for step in [1, 7, 64] {
+            let mut pieces = String::new();
+            let mut at = 0;
+            while at < input.len() {
+                let end = (at + step).min(input.len());
+                lexed.write_text(at..end, &mut pieces);
+                at = end;
+            }
+            assert_eq!(pieces, whole, "in pieces of {step} bytes");
+        }
     }
 }

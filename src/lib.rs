@@ -138,7 +138,7 @@ impl Policy {
         if let Some(html) = fastpath::clean(self, input) {
             return html;
         }
-        self.clean_report(input).html
+        self.cleaned(input, Report::discarding()).html
     }
 
     /// [`Policy::clean`] through the full pipeline only (parse, sanitize,
@@ -153,7 +153,7 @@ impl Policy {
     /// ```
     #[doc(hidden)]
     pub fn clean_full(&self, input: &str) -> String {
-        self.clean_report(input).html
+        self.cleaned(input, Report::discarding()).html
     }
 
     /// [`Policy::clean`] through the fast path only: `None` where it
@@ -186,7 +186,12 @@ impl Policy {
     /// assert_eq!(cleaned.report.changes()[0].rule, Rule::UrlScheme);
     /// ```
     pub fn clean_report(&self, input: &str) -> Cleaned {
-        match self.try_clean(input) {
+        self.cleaned(input, Report::default())
+    }
+
+    /// [`Policy::clean_report`], the changes going to `report`.
+    fn cleaned(&self, input: &str, report: Report) -> Cleaned {
+        match self.clean_into(input, report) {
             Ok(cleaned) => cleaned,
             Err(err) => {
                 let mut report = Report::default();
@@ -211,6 +216,11 @@ impl Policy {
     /// assert!(policy.try_clean(&"<div>".repeat(1000)).is_err());
     /// ```
     pub fn try_clean(&self, input: &str) -> Result<Cleaned, CleanError> {
+        self.clean_into(input, Report::default())
+    }
+
+    /// [`Policy::try_clean`], the changes going to `report`.
+    fn clean_into(&self, input: &str, report: Report) -> Result<Cleaned, CleanError> {
         let limit_error = |limit: Limit| {
             CleanError::new(CleanErrorKind::LimitExceeded {
                 limit,
@@ -223,10 +233,10 @@ impl Policy {
             }
             return Ok(Cleaned {
                 html: as_text(input),
-                report: Report::default(),
+                report,
             });
         }
-        let (dom, root, report) = self.clean_dom(input).map_err(limit_error)?;
+        let (dom, root, report) = self.clean_dom(input, report).map_err(limit_error)?;
         let mut html = String::with_capacity(input.len());
         serialize::serialize(&dom, root, &mut html);
         Ok(Cleaned { html, report })
@@ -248,18 +258,21 @@ impl Policy {
         if self.text_only {
             return input.to_owned();
         }
-        lexer::lex(input, self).text.into_owned()
+        lexer::lex(input, self).text().into_owned()
     }
 
     /// The pipeline up to serialization: parse, sanitize and transform.
     /// Every output form (HTML, excerpt, plain text) starts from this tree.
-    fn clean_dom(&self, input: &str) -> Result<(dom::Dom, dom::NodeId, Report), Limit> {
+    fn clean_dom(
+        &self,
+        input: &str,
+        mut report: Report,
+    ) -> Result<(dom::Dom, dom::NodeId, Report), Limit> {
         if input.len() > self.limits.max_input_bytes {
             return Err(Limit::InputBytes);
         }
         let lexed = lexer::lex(input, self);
-        let mut report = Report::default();
-        for escaped in lexed.escaped {
+        for escaped in &lexed.escaped {
             let (kind, rule) = match escaped.reason {
                 lexer::Reason::Policy => (ChangeKind::Element, Rule::Escaped),
                 // `<!--`, and `<!`, `<?`, `</` before a non-letter, which
@@ -273,14 +286,9 @@ impl Policy {
                 }
                 lexer::Reason::InvalidSpecial => (ChangeKind::Element, Rule::InvalidSpecialTag),
             };
-            report.push_span(kind, &escaped.name, rule, escaped.span);
+            report.push_span(kind, &escaped.name, rule, escaped.span.clone());
         }
-        let mut dom = parse::parse_fragment(
-            &lexed.text,
-            &self.limits,
-            &lexed.starts,
-            parse::Errors::for_stray_lt(lexed.stray_lt, lexed.text.len()),
-        )?;
+        let mut dom = parse::parse_fragment(&lexed, &self.limits)?;
         let root = dom.fragment_root();
         if lexed.specials > 0
             && let Some(special_tags) = &self.transforms.special_tags
@@ -297,7 +305,7 @@ impl Policy {
     /// limit, the input as one text node, as `clean` shows it then.
     fn output_dom(&self, input: &str) -> (dom::Dom, dom::NodeId) {
         if !self.text_only
-            && let Ok((dom, root, _)) = self.clean_dom(input)
+            && let Ok((dom, root, _)) = self.clean_dom(input, Report::discarding())
         {
             return (dom, root);
         }

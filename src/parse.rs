@@ -10,6 +10,7 @@ use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink, create_ele
 use html5ever::{QualName, TokenizerResult, local_name, ns};
 
 use crate::dom::{Dom, Handle, Sink};
+use crate::lexer::Lexed;
 use crate::limits::{Limit, Limits};
 
 /// Small enough that a limit crossed inside a chunk costs little extra work
@@ -135,13 +136,15 @@ impl Errors {
 /// [`Limits::max_input_bytes`] before the lexical step (whose escapes can
 /// make it longer). `starts` are the start tags the lexical step passed
 /// on, when the policy reports spans (else empty).
-pub(crate) fn parse_fragment(
-    input: &str,
-    limits: &Limits,
-    starts: &[StartTag],
-    errors: Errors,
-) -> Result<Dom, Limit> {
-    let sink = Sink::new(limits);
+pub(crate) fn parse_fragment(lexed: &Lexed<'_>, limits: &Limits) -> Result<Dom, Limit> {
+    let input = lexed.input;
+    let starts = &lexed.starts[..];
+    let errors = Errors::for_stray_lt(lexed.stray_lt, lexed.len());
+    // About one element and one text node for every two `<` (a start tag
+    // and an end tag), and a little more: the arena is sized once, rather
+    // than doubled (and copied) as it grows, which sets the peak memory.
+    let nodes = lexed.lt.saturating_add(lexed.lt / 2).saturating_add(2);
+    let sink = Sink::new(limits, nodes.min(limits.max_nodes.saturating_add(2)));
     let context = create_element(
         &sink,
         QualName::new(None, ns!(html), local_name!("div")),
@@ -180,7 +183,14 @@ pub(crate) fn parse_fragment(
             end += 1;
         }
         let (chunk, tail) = rest.split_at(end);
-        queue.push_back(StrTendril::from_slice(chunk));
+        let at = input.len() - rest.len();
+        if lexed.lt_escapes.is_empty() {
+            queue.push_back(StrTendril::from_slice(chunk));
+        } else {
+            let mut text = String::with_capacity(chunk.len() + 16);
+            lexed.write_text(at..at + chunk.len(), &mut text);
+            queue.push_back(StrTendril::from(text));
+        }
         // The tokenizer pauses for a script to run or at a `<meta charset>`
         // (an encoding change); neither applies to a &str: go on to the
         // end of the chunk.

@@ -148,6 +148,13 @@ pub struct Change {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     changes: Vec<Change>,
+    /// Set where nobody will read the report ([`Policy::clean`]): pushes
+    /// are dropped, so a post with many removals does not pay for (or
+    /// hold) a record of each.
+    ///
+    /// [`Policy::clean`]: crate::Policy::clean
+    #[serde(skip)]
+    discard: bool,
 }
 
 /// How often one (kind, name, rule) occurred; see [`Report::counts`].
@@ -254,7 +261,18 @@ impl Report {
         })
     }
 
+    /// A report that records nothing.
+    pub(crate) fn discarding() -> Report {
+        Report {
+            changes: Vec::new(),
+            discard: true,
+        }
+    }
+
     pub(crate) fn push(&mut self, kind: ChangeKind, name: &str, rule: Rule) {
+        if self.discard {
+            return;
+        }
         self.changes.push(Change {
             kind,
             name: name.to_owned(),
@@ -273,6 +291,9 @@ impl Report {
         element: &str,
         url: Option<String>,
     ) {
+        if self.discard {
+            return;
+        }
         self.changes.push(Change {
             kind,
             name: name.to_owned(),
@@ -299,6 +320,9 @@ impl Report {
         rule: Rule,
         span: std::ops::Range<usize>,
     ) {
+        if self.discard {
+            return;
+        }
         self.push(kind, name, rule);
         if let Some(change) = self.changes.last_mut() {
             change.span = Some(span);
