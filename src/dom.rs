@@ -66,6 +66,18 @@ pub(crate) struct Dom {
     spans: std::collections::HashMap<NodeId, (u32, u32)>,
 }
 
+/// `text` in a buffer of its own. The tokenizer's text is a slice of the
+/// chunk it was read from, and a text node holding that slice would keep
+/// the whole chunk, tags and all, alive as long as the tree: most of the
+/// input's size again at the peak.
+fn own(text: StrTendril) -> StrTendril {
+    if text.is_shared() {
+        StrTendril::from_slice(&text)
+    } else {
+        text
+    }
+}
+
 impl Dom {
     pub(crate) fn new() -> Dom {
         Dom::with_capacity(1)
@@ -294,7 +306,7 @@ impl Dom {
             t.push_tendril(&text);
             return;
         }
-        let id = self.push(NodeData::Text(text));
+        let id = self.push(NodeData::Text(own(text)));
         self.append(parent, id);
     }
 
@@ -305,7 +317,7 @@ impl Dom {
             t.push_tendril(&text);
             return;
         }
-        let id = self.push(NodeData::Text(text));
+        let id = self.push(NodeData::Text(own(text)));
         self.insert_before(sibling, id);
     }
 }
