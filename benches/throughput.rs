@@ -45,18 +45,29 @@ fn clean_safe_markup(policy: &Policy, docs: &[String]) -> usize {
         .sum()
 }
 
+/// The full pipeline alone (parse, sanitize, serialize), never the fast
+/// path: what every input the fast path leaves costs, and the baseline the
+/// `dos` shapes are read against.
+fn clean_full(policy: &Policy, docs: &[String]) -> usize {
+    docs.iter()
+        .map(|doc| policy.clean_full(black_box(doc)).len())
+        .sum()
+}
+
 fn clean_ammonia(builder: &ammonia::Builder<'_>, docs: &[String]) -> usize {
     docs.iter()
         .map(|doc| builder.clean(black_box(doc)).to_string().len())
         .sum()
 }
 
-/// A whole corpus per iteration: one clean of every document.
-fn corpus_group<M: Measurement>(c: &mut Criterion<M>, name: &str, with_strict: bool) {
+/// A whole corpus per iteration: one clean of every document. With
+/// `presets`, also the `strict` and `diary` presets.
+fn corpus_group<M: Measurement>(c: &mut Criterion<M>, name: &str, presets: bool) {
     let docs = corpus(name);
     let bytes: usize = docs.iter().map(String::len).sum();
     let ugc = Policy::ugc();
     let strict = Policy::strict();
+    let diary = Policy::diary();
     let ammonia = ammonia::Builder::default();
 
     let mut group = c.benchmark_group(name);
@@ -71,9 +82,15 @@ fn corpus_group<M: Measurement>(c: &mut Criterion<M>, name: &str, with_strict: b
         b.iter(|| clean_safe_markup(&ugc, &docs))
     });
     group.bench_function("ammonia", |b| b.iter(|| clean_ammonia(&ammonia, &docs)));
-    if with_strict {
+    group.bench_function("safe-markup-ugc-full", |b| {
+        b.iter(|| clean_full(&ugc, &docs))
+    });
+    if presets {
         group.bench_function("safe-markup-strict", |b| {
             b.iter(|| clean_safe_markup(&strict, &docs))
+        });
+        group.bench_function("safe-markup-diary", |b| {
+            b.iter(|| clean_safe_markup(&diary, &docs))
         });
     }
     group.finish();
@@ -164,8 +181,9 @@ fn unclosed_a<M: Measurement>(c: &mut Criterion<M>) {
 /// safe-markup (ugc): ammonia has no depth limit, and on the nested shapes
 /// html5ever's cost grows with the square of the depth (one iteration of
 /// 16 000 nested `<ul><li>` would take seconds). Each figure is read
-/// against the diary corpus's ns/byte from the same run:
-/// `cargo bench --bench throughput -- 'diary/safe-markup-ugc|dos_'`.
+/// against the diary corpus's ns/byte from the same run, through the full
+/// pipeline (`diary/safe-markup-ugc-full`) and through `clean`:
+/// `cargo bench --bench throughput -- '^(diary/safe-markup-ugc(-full)?|dos_.*)$'`.
 fn dos<M: Measurement>(c: &mut Criterion<M>) {
     type Make = fn(usize) -> String;
     let shapes: [(&str, usize, Make); 8] = [
@@ -205,6 +223,15 @@ fn dos<M: Measurement>(c: &mut Criterion<M>) {
                 &input,
                 |b, input| b.iter(|| ugc.clean(black_box(input)).len()),
             );
+            // Where the fast path answers, the full pipeline's cost is the
+            // one a variation of the shape that it leaves would pay.
+            if ugc.clean_fast(&input).is_some() {
+                group.bench_with_input(
+                    BenchmarkId::new("safe-markup-ugc-full", size),
+                    &input,
+                    |b, input| b.iter(|| ugc.clean_full(black_box(input)).len()),
+                );
+            }
         }
         group.finish();
     }
