@@ -53,8 +53,58 @@ pub(crate) fn eligible(policy: &Policy) -> bool {
 /// `policy.clean(input)`, if the fast path can prove it gives the same
 /// bytes; `None` means: run the full pipeline.
 pub(crate) fn clean(policy: &Policy, input: &str) -> Option<String> {
+    match answer(policy, input) {
+        Answer::Whole(html) => Some(html),
+        Answer::Prefix { .. } | Answer::None => None,
+    }
+}
+
+/// How much of an input the fast path cleans.
+pub(crate) enum Answer {
+    /// All of it: `policy.clean(input)`.
+    Whole(String),
+    /// `html` is the output for `input[..rest]`; the full pipeline is to
+    /// clean `input[rest..]` with a tree of at most `max_nodes - nodes`
+    /// nodes (see [`Restart`]).
+    Prefix {
+        html: String,
+        rest: usize,
+        nodes: usize,
+    },
+    /// None of it.
+    None,
+}
+
+/// A point where the full pipeline can take over from the fast path: at
+/// the top level (no element open), after text that ends in whitespace,
+/// before a start tag.
+///
+/// There the tree builder is as at the start of a fragment: no open
+/// element, so no active formatting element either (the fast path never
+/// leaves one off the stack), no pending table text, the form pointer
+/// null, and the tokenizer in its data state, since the byte before is
+/// text. So the parse of the rest on its own makes the same nodes as the
+/// parse of the whole would make there. The sanitizer sees the same too:
+/// its context at the top level is empty, and the only thing it looks at
+/// across the point, the sibling before an unwrapped block, is text ending
+/// in whitespace, which needs no separator, as no sibling at all needs
+/// none. The output written so far is final, because the node before the
+/// point is that text. Joining the two outputs is the output of the whole,
+/// unless the whole crosses a limit: the node count is the one limit that
+/// adds up across the point (depth is counted from the top level), so the
+/// rest gets what the prefix left of it, and crossing it sends the whole
+/// input to the full pipeline.
+#[derive(Clone, Copy)]
+struct Restart {
+    at: usize,
+    written: usize,
+    nodes: usize,
+}
+
+/// How much of `input` the fast path cleans: all, a prefix, or none.
+pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
     if !eligible(policy) || input.len() > policy.limits.max_input_bytes {
-        return None;
+        return Answer::None;
     }
     let mut fast = Fast {
         policy,
@@ -68,9 +118,23 @@ pub(crate) fn clean(policy: &Policy, input: &str) -> Option<String> {
         max_nodes: policy.limits.max_nodes / 2,
         max_depth: policy.limits.max_depth.saturating_sub(4),
         pre_first: false,
+        restart: None,
     };
-    fast.run()?;
-    Some(fast.out)
+    if fast.run().is_some() {
+        return Answer::Whole(fast.out);
+    }
+    match fast.restart {
+        Some(r) => {
+            let mut html = fast.out;
+            html.truncate(r.written);
+            Answer::Prefix {
+                html,
+                rest: r.at,
+                nodes: r.nodes,
+            }
+        }
+        None => Answer::None,
+    }
 }
 
 /// How the tree builder ("in body") treats a start tag, for the tags the
@@ -317,6 +381,8 @@ struct Fast<'a> {
     /// newline is not needed if that element is kept (it is `pre`'s first
     /// child), and not known otherwise.
     pre_first: bool,
+    /// The last point where the full pipeline could take over.
+    restart: Option<Restart>,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -378,7 +444,10 @@ impl Fast<'_> {
         while let Some(&b) = self.bytes.get(self.pos) {
             if b == b'<' {
                 match self.bytes.get(self.pos + 1) {
-                    Some(c) if c.is_ascii_alphabetic() => self.start_tag()?,
+                    Some(c) if c.is_ascii_alphabetic() => {
+                        self.note_restart();
+                        self.start_tag()?;
+                    }
                     // End tags, comments, declarations: `</` before a
                     // letter is handled, the rest is left to the parser.
                     Some(b'/') => self.end_tag()?,
@@ -400,6 +469,26 @@ impl Fast<'_> {
         }
         self.close_all();
         Some(())
+    }
+
+    /// Before a start tag: notes a [`Restart`] here if this is one.
+    fn note_restart(&mut self) {
+        let after_space = self
+            .pos
+            .checked_sub(1)
+            .and_then(|k| self.bytes.get(k))
+            .is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0c'));
+        if after_space
+            && self.open.is_empty()
+            && !self.pre_first
+            && self.levels[..] == [Sibling::Text(true)]
+        {
+            self.restart = Some(Restart {
+                at: self.pos,
+                written: self.out.len(),
+                nodes: self.nodes,
+            });
+        }
     }
 
     fn hidden(&self) -> bool {

@@ -94,6 +94,46 @@ fn differential(policy_name: &str, policy: &Policy, docs: &[(String, String)]) -
     hits
 }
 
+/// How many of `docs` are cleaned in two parts (the fast path up to a
+/// restart point, the full pipeline after it), after checking each against
+/// the full pipeline on the whole.
+fn resumed(policy_name: &str, policy: &Policy, docs: &[(String, String)]) -> usize {
+    let mut split = 0;
+    for (name, input) in docs {
+        let Some(two_parts) = policy.clean_resumed(input) else {
+            continue;
+        };
+        split += 1;
+        let full = policy.clean_full(input);
+        assert!(
+            two_parts == full,
+            "[{policy_name} {name}] in two parts (got) and whole (expected): {}",
+            safe_markup_check::first_difference(&full, &two_parts)
+        );
+        assert_eq!(policy.clean(input), full, "[{policy_name} {name}] clean");
+    }
+    split
+}
+
+#[test]
+fn two_parts_equal_the_full_pipeline_on_every_corpus_and_policy() {
+    let docs = inputs();
+    let mut split = 0;
+    for (name, policy) in policies() {
+        let n = resumed(name, &policy, &docs);
+        eprintln!(
+            "fast path then full pipeline {name}: {n} of {} inputs",
+            docs.len()
+        );
+        split += n;
+    }
+    // The diary and pages corpora alone hold well over this many.
+    assert!(
+        split >= 100,
+        "only {split} inputs were cleaned in two parts"
+    );
+}
+
 #[test]
 fn fast_path_equals_full_pipeline_on_every_corpus_and_policy() {
     let docs = inputs();
