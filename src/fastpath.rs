@@ -921,8 +921,10 @@ impl Fast<'_> {
                     _ => Some(()),
                 }
             }
+            // The serializer writes one more newline where a kept `pre`'s
+            // content starts with one; an unwrapped `pre` is not written.
             Some(b'\n' | b'\r') => {
-                if !self.hidden() {
+                if kept {
                     self.out.push('\n');
                 }
                 Some(())
