@@ -340,6 +340,51 @@ const fn text_stops() -> [bool; 256] {
 
 static TEXT_STOPS: [bool; 256] = text_stops();
 
+/// `TEXT_STOPS` and `>`, the one other byte `escape_text` rewrites: where
+/// a run of text to copy to the output ends.
+const fn text_out_stops() -> [bool; 256] {
+    let mut t = text_stops();
+    t[b'>' as usize] = true;
+    t
+}
+
+static TEXT_OUT_STOPS: [bool; 256] = text_out_stops();
+
+/// The first byte of `bytes` in `TEXT_OUT_STOPS`. Eight bytes at a time
+/// first: a word with no control, `<`, `&`, `>`, DEL or non-ASCII byte
+/// holds no stop and is skipped whole; any other word is looked at byte
+/// by byte. (Each test is the exact "has a byte less than / equal to"
+/// word trick: it may not say which byte, but never misses one.)
+fn find_text_stop(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let byte = |b: u8| u64::from_ne_bytes([b; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(word);
+        let maybe = (w.wrapping_sub(byte(0x20)) & !w)
+            | has_zero(w ^ byte(b'<'))
+            | has_zero(w ^ byte(b'&'))
+            | has_zero(w ^ byte(b'>'))
+            | has_zero(w ^ byte(0x7F))
+            | w;
+        if maybe & HIGH != 0
+            && let Some(k) = chunk.iter().position(|&b| TEXT_OUT_STOPS[usize::from(b)])
+        {
+            return Some(at + k);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter()
+        .position(|&b| TEXT_OUT_STOPS[usize::from(b)])
+        .map(|k| at + k)
+}
+
 /// The tokenizer's whitespace (CR is LF to it).
 fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
@@ -463,53 +508,68 @@ impl Fast<'_> {
     }
 
     /// The text in `span` (where `<` is text), with its character
-    /// references if `refs` (not in raw text).
+    /// references if `refs` (not in raw text), escaped as `escape_text`
+    /// would in the same pass: every byte that function rewrites is a stop
+    /// here, so the runs between stops are copied as they are.
     fn text_span(&mut self, span: std::ops::Range<usize>, refs: bool) -> Option<()> {
         let input = self.input;
+        let bytes = self.bytes;
+        let write = !self.hidden();
         let mut start = span.start;
         let mut i = span.start;
         let mut last = None;
-        let end = span.end.min(self.bytes.len());
-        while i < end {
-            let Some(k) = self.bytes[i..end]
-                .iter()
-                .position(|&b| TEXT_STOPS[usize::from(b)])
-            else {
-                i = end;
-                break;
-            };
+        let end = span.end.min(bytes.len());
+        while let Some(k) = find_text_stop(&bytes[i..end]) {
             i += k;
-            match self.bytes[i] {
+            let (escaped, len) = match bytes[i] {
                 // Text in raw text and RCDATA (a start tag ends a run
                 // elsewhere).
-                b'<' => i += 1,
-                b'&' if !refs => i += 1,
+                b'<' => ("&lt;", 1),
+                b'>' => ("&gt;", 1),
+                b'&' if !refs => ("&amp;", 1),
                 b'&' => {
-                    self.write_text(&input[start..i]);
                     let (decoded, next) = self.char_ref(i, false)?;
                     let text = match &decoded {
                         Some(d) => d.as_str(),
                         None => "&",
                     };
-                    self.write_text(text);
+                    if write {
+                        self.out.push_str(&input[start..i]);
+                        escape_text(text, &mut self.out);
+                    }
                     last = text.bytes().last().or(last);
                     i = next;
                     start = i;
+                    continue;
                 }
-                b'\r' => {
-                    self.write_text(&input[start..i]);
-                    self.write_text("\n");
-                    last = Some(b'\n');
-                    i += cr_len(&self.bytes[i..]);
-                    start = i;
+                b'\r' => ("\n", cr_len(&bytes[i..])),
+                0xC2 if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
+                0xEF if bytes.get(i + 1..i + 3) == Some(&[0xBB, 0xBF]) => ("&#xFEFF;", 3),
+                _ if ordinary_stop(&bytes[i..]) => {
+                    i += 1;
+                    continue;
                 }
-                _ if ordinary_stop(&self.bytes[i..]) => i += 1,
                 _ => return None,
+            };
+            if write {
+                self.out.push_str(&input[start..i]);
+                self.out.push_str(escaped);
             }
+            // What the tree gets: LF for a line break, the character
+            // itself otherwise.
+            last = Some(if bytes[i] == b'\r' {
+                b'\n'
+            } else {
+                bytes[i + len - 1]
+            });
+            i += len;
+            start = i;
         }
-        self.write_text(&input[start..i]);
-        if i > start {
-            last = Some(self.bytes[i - 1]);
+        if write {
+            self.out.push_str(&input[start..end]);
+        }
+        if end > start {
+            last = Some(bytes[end - 1]);
         }
         if let Some(last) = last {
             self.note_text(last);
@@ -563,6 +623,21 @@ impl Fast<'_> {
     /// text).
     fn named_ref(&self, amp: usize, in_attr: bool) -> Option<(Option<Decoded>, usize)> {
         let literal = Some((None, amp + 1));
+        // The common `&name;` in one lookup: the walk below gets to the
+        // same entry, since every prefix of a name is in the table too.
+        // (No name is longer than 32 bytes with its `;`.)
+        let run = self.bytes[amp + 1..]
+            .iter()
+            .take(32)
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if self.bytes.get(amp + 1 + run) == Some(&b';')
+            && let Some(key) = self.input.get(amp + 1..amp + 2 + run)
+            && let Some(&(c1, c2)) = html5ever::data::NAMED_ENTITIES.get(key)
+            && c1 != 0
+        {
+            return Some((Some(Decoded::pair(c1, c2)?), amp + 2 + run));
+        }
         let mut best = None;
         let mut len = 0;
         while let Some(&b) = self.bytes.get(amp + 1 + len) {
@@ -1234,7 +1309,8 @@ impl Fast<'_> {
         let mut decoded: Option<String> = None;
         let mut start = from;
         let mut i = from;
-        while i < to {
+        while let Some(k) = find_text_stop(&self.bytes[i..to]) {
+            i += k;
             let b = self.bytes[i];
             if !TEXT_STOPS[b as usize] || b == b'<' {
                 i += 1;
@@ -1309,5 +1385,23 @@ impl Decoded {
 
     fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `named_ref` looks `&name;` up in one go, which finds what the
+    /// tokenizer's walk finds only if the walk never stops early: every
+    /// prefix of every name must be in the table.
+    #[test]
+    fn every_prefix_of_an_entity_name_is_in_the_table() {
+        for name in html5ever::data::NAMED_ENTITIES.keys() {
+            for len in 1..name.len() {
+                assert!(
+                    html5ever::data::NAMED_ENTITIES.contains_key(&name[..len]),
+                    "{name}"
+                );
+            }
+        }
     }
 }
