@@ -68,6 +68,7 @@ pub(crate) fn clean(policy: &Policy, input: &str) -> Option<String> {
         max_nodes: policy.limits.max_nodes / 2,
         max_depth: policy.limits.max_depth.saturating_sub(4),
         pre_first: false,
+        attrs: Vec::new(),
     };
     fast.run()?;
     Some(fast.out)
@@ -317,6 +318,8 @@ struct Fast<'a> {
     /// newline is not needed if that element is kept (it is `pre`'s first
     /// child), and not known otherwise.
     pre_first: bool,
+    /// The attributes of the start tag being read (see `start_tag`).
+    attrs: Vec<RawAttr>,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -674,15 +677,33 @@ impl Fast<'_> {
 
     /// A start tag at `self.pos` (`<` and a letter).
     fn start_tag(&mut self) -> Option<()> {
-        let tag = self.scan_start_tag()?;
-        if matches!(tag.name.as_str(), "html" | "head" | "body") {
+        // One list for every tag's attributes, not one allocation each.
+        let mut attrs = std::mem::take(&mut self.attrs);
+        attrs.clear();
+        let done = self.start_tag_with(&mut attrs);
+        self.attrs = attrs;
+        done
+    }
+
+    fn start_tag_with(&mut self, attrs: &mut Vec<RawAttr>) -> Option<()> {
+        let tag = self.scan_start_tag(attrs)?;
+        let name = &self.input[tag.name];
+        // Interned straight from the input, unless it needs lower-casing.
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            LocalName::from(name.to_ascii_lowercase())
+        } else {
+            LocalName::from(name)
+        };
+        if matches!(
+            name,
+            local_name!("html") | local_name!("head") | local_name!("body")
+        ) {
             // In a fragment the tree builder ignores these (`html` adds
             // its attributes to the fragment's root, which is never
             // written).
             self.pos = tag.end;
             return Some(());
         }
-        let name = LocalName::from(tag.name.as_str());
         let kind = kind(&name)?;
         if tag.self_closing && kind != Kind::Void {
             return None;
@@ -707,7 +728,7 @@ impl Fast<'_> {
         }
         self.note_node(fate == Fate::Kept);
         if fate == Fate::Kept {
-            let attrs = self.allowed_attrs(&name, &tag.attrs)?;
+            let attrs = self.allowed_attrs(&name, attrs)?;
             self.write_start_tag(&name, attrs);
             kept_bits = child_bits(kept_bits, &name);
             kept_name = name.clone();
@@ -1137,18 +1158,17 @@ struct EndTag {
     end: usize,
 }
 
-/// A start tag as read: its name (lower case), attributes and where it
-/// ends.
+/// A start tag as read: the range of its name (as written) and where it
+/// ends; its attributes go to a list of their own (`RawAttr`).
 struct StartTag {
-    name: String,
-    /// Byte ranges of each attribute's name and (undecoded) value, in
-    /// order; a value is decoded only if the attribute is kept.
-    attrs: Vec<RawAttr>,
+    name: std::ops::Range<usize>,
     self_closing: bool,
     /// Just past the `>`.
     end: usize,
 }
 
+/// Byte ranges of an attribute's name and (undecoded) value; a value is
+/// decoded only if the attribute is kept.
 struct RawAttr {
     name: std::ops::Range<usize>,
     /// Empty for an attribute written without a value.
@@ -1168,16 +1188,16 @@ impl Fast<'_> {
     /// attribute states, for the plain forms only: names of letters,
     /// digits and a few punctuation marks, values quoted or unquoted and
     /// followed by whitespace, `/>` or `>`, fewer attributes than the
-    /// lexical step lets through.
-    fn scan_start_tag(&self) -> Option<StartTag> {
+    /// lexical step lets through. The attributes are added to `attrs`, in
+    /// order.
+    fn scan_start_tag(&self, attrs: &mut Vec<RawAttr>) -> Option<StartTag> {
         let bytes = self.bytes;
         let name_start = self.pos + 1;
         let mut i = name_start;
         while bytes.get(i).is_some_and(|&b| is_tag_name_byte(b)) {
             i += 1;
         }
-        let name = self.input.get(name_start..i)?.to_ascii_lowercase();
-        let mut attrs: Vec<RawAttr> = Vec::new();
+        let name = name_start..i;
         loop {
             let before = i;
             while bytes.get(i).is_some_and(|&b| is_space(b)) {
@@ -1187,7 +1207,6 @@ impl Fast<'_> {
                 b'>' => {
                     return Some(StartTag {
                         name,
-                        attrs,
                         self_closing: false,
                         end: i + 1,
                     });
@@ -1195,7 +1214,6 @@ impl Fast<'_> {
                 b'/' => {
                     return (bytes.get(i + 1) == Some(&b'>')).then_some(StartTag {
                         name,
-                        attrs,
                         self_closing: true,
                         end: i + 2,
                     });

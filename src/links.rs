@@ -118,9 +118,19 @@ pub(crate) fn finish_link(
         attrs.push(target);
     }
     if policy.forces_rel() {
-        let mut rel: Vec<&str> = Vec::new();
+        // Built as the value itself: tokens joined by single spaces, so
+        // splitting it at spaces gives back the tokens so far.
+        let mut rel = StrTendril::new();
+        let push = |rel: &mut StrTendril, token: &str| {
+            if !rel.is_empty() {
+                rel.push_char(' ');
+            }
+            rel.push_slice(token);
+        };
         if let Some(author) = &author_rel {
-            rel.extend(author.split_ascii_whitespace());
+            for token in author.split_ascii_whitespace() {
+                push(&mut rel, token);
+            }
         }
         let external: &[String] = if destination == Destination::Internal {
             &[]
@@ -136,14 +146,14 @@ pub(crate) fn finish_link(
             .map(String::as_str)
             .chain(tab.iter().copied());
         for token in forced {
-            if !rel.iter().any(|t| t.eq_ignore_ascii_case(token)) {
-                rel.push(token);
+            if !rel.split(' ').any(|t| t.eq_ignore_ascii_case(token)) {
+                push(&mut rel, token);
             }
         }
         if !rel.is_empty() {
             attrs.push(Attribute {
                 name: QualName::new(None, ns!(), local_name!("rel")),
-                value: StrTendril::from(rel.join(" ")),
+                value: rel,
             });
         }
     }

@@ -437,10 +437,11 @@ pub(crate) fn kept_attributes(
     attrs: Vec<Attribute>,
     report: &mut Report,
 ) -> Vec<Attribute> {
-    let mut kept = Vec::with_capacity(attrs.len());
+    let is_link = matches!(*local, local_name!("a") | local_name!("area"));
+    // Room for the `rel` and `target` a link may get.
+    let mut kept = Vec::with_capacity(attrs.len() + if is_link { 2 } else { 0 });
     let mut author_rel: Option<StrTendril> = None;
     let mut author_target: Option<Attribute> = None;
-    let is_link = matches!(*local, local_name!("a") | local_name!("area"));
     for mut attr in attrs {
         let attr_name = &attr.name.local;
         if attr.name.ns != ns!() || !policy.attr_allowed(local, attr_name) {
