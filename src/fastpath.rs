@@ -730,8 +730,6 @@ impl Fast<'_> {
         if fate == Fate::Kept {
             let attrs = self.allowed_attrs(&name, attrs)?;
             self.write_start_tag(&name, attrs);
-            kept_bits = child_bits(kept_bits, &name);
-            kept_name = name.clone();
         }
         self.pos = tag.end;
         match kind {
@@ -739,11 +737,20 @@ impl Fast<'_> {
             Kind::RawText => return self.raw_text(&name, fate),
             _ => {}
         }
+        let inner_bits = child_bits(parse_bits, &name);
         if fate == Fate::Kept {
             self.levels.push(Sibling::None);
+            // Usually the kept ancestors imply the same parser state as
+            // all of them.
+            kept_bits = if kept_bits == parse_bits {
+                inner_bits
+            } else {
+                child_bits(kept_bits, &name)
+            };
+            kept_name = name.clone();
         }
         self.open.push(Open {
-            parse_bits: child_bits(parse_bits, &name),
+            parse_bits: inner_bits,
             name,
             fate,
             kept_bits,
@@ -1305,6 +1312,9 @@ impl Fast<'_> {
             {
                 return None;
             }
+            if !self.policy.attr_names.may_allow(attr_name.as_bytes()) {
+                continue;
+            }
             let local = if attr_name.bytes().any(|b| b.is_ascii_uppercase()) {
                 LocalName::from(attr_name.to_ascii_lowercase())
             } else {
@@ -1370,6 +1380,40 @@ impl Fast<'_> {
             }
             None => StrTendril::from_slice(rest),
         })
+    }
+}
+
+/// Which attribute names some tag of a policy may allow, as a quick test
+/// that lets the fast path skip the usual refused ones (`class`, `id`,
+/// `style`) without interning them and asking the policy: one bit for
+/// each (length, first byte, last byte) that an allowed name has. A set
+/// bit proves nothing, the policy decides; a clear one proves that no tag
+/// allows the name.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AttrNames([u64; 4]);
+
+impl AttrNames {
+    /// From every name the policy allows anywhere.
+    pub(crate) fn new<'a>(names: impl IntoIterator<Item = &'a LocalName>) -> AttrNames {
+        let mut set = AttrNames::default();
+        for name in names {
+            let slot = AttrNames::slot(name.as_bytes());
+            set.0[slot / 64] |= 1 << (slot % 64);
+        }
+        set
+    }
+
+    fn slot(name: &[u8]) -> usize {
+        let first = name.first().map_or(0, u8::to_ascii_lowercase);
+        let last = name.last().map_or(0, u8::to_ascii_lowercase);
+        let key = (name.len() as u32) ^ (u32::from(first) << 8) ^ (u32::from(last) << 16);
+        (key.wrapping_mul(0x9E37_79B1) >> 24) as usize
+    }
+
+    /// False only for a name (in any case) that no tag allows.
+    fn may_allow(&self, name: &[u8]) -> bool {
+        let slot = AttrNames::slot(name);
+        self.0[slot / 64] & (1 << (slot % 64)) != 0
     }
 }
 
