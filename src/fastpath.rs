@@ -503,10 +503,7 @@ impl Fast<'_> {
 
     /// A run of text up to the next `<`, with its character references.
     fn text(&mut self) -> Option<()> {
-        let end = memchr::memchr(b'<', &self.bytes[self.pos..])
-            .map_or(self.bytes.len(), |p| self.pos + p);
-        self.text_span(self.pos..end, true)?;
-        self.pos = end;
+        self.pos = self.text_until(self.pos..self.bytes.len(), true, true)?;
         Some(())
     }
 
@@ -515,18 +512,32 @@ impl Fast<'_> {
     /// would in the same pass: every byte that function rewrites is a stop
     /// here, so the runs between stops are copied as they are.
     fn text_span(&mut self, span: std::ops::Range<usize>, refs: bool) -> Option<()> {
+        self.text_until(span, refs, false).map(|_| ())
+    }
+
+    /// `text_span`, but with `lt_ends` the text ends at the first `<` (in
+    /// the same scan, rather than a search for it first); where it ended.
+    fn text_until(
+        &mut self,
+        span: std::ops::Range<usize>,
+        refs: bool,
+        lt_ends: bool,
+    ) -> Option<usize> {
         let input = self.input;
         let bytes = self.bytes;
         let write = !self.hidden();
         let mut start = span.start;
         let mut i = span.start;
         let mut last = None;
-        let end = span.end.min(bytes.len());
+        let mut end = span.end.min(bytes.len());
         while let Some(k) = find_text_stop(&bytes[i..end]) {
             i += k;
             let (escaped, len) = match bytes[i] {
-                // Text in raw text and RCDATA (a start tag ends a run
-                // elsewhere).
+                b'<' if lt_ends => {
+                    end = i;
+                    break;
+                }
+                // Text in raw text and RCDATA.
                 b'<' => ("&lt;", 1),
                 b'>' => ("&gt;", 1),
                 b'&' if !refs => ("&amp;", 1),
@@ -577,7 +588,7 @@ impl Fast<'_> {
         if let Some(last) = last {
             self.note_text(last);
         }
-        Some(())
+        Some(end)
     }
 
     /// The character reference at `amp` (an `&`): the text it stands for
