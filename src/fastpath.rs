@@ -33,7 +33,7 @@ use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 use crate::policy::{Policy, TagAction};
 use crate::report::Report;
 use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
-use crate::serialize::{escape_attr, escape_text};
+use crate::serialize::{escape_attr, escape_text, find_stop};
 use crate::tags;
 
 /// Whether the fast path can serve this policy at all: it models neither
@@ -353,39 +353,9 @@ const fn text_out_stops() -> [bool; 256] {
 
 static TEXT_OUT_STOPS: [bool; 256] = text_out_stops();
 
-/// The first byte of `bytes` in `TEXT_OUT_STOPS`. Eight bytes at a time
-/// first: a word with no control, `<`, `&`, `>`, DEL or non-ASCII byte
-/// holds no stop and is skipped whole; any other word is looked at byte
-/// by byte. (Each test is the exact "has a byte less than / equal to"
-/// word trick: it may not say which byte, but never misses one.)
+/// The first byte of `bytes` in `TEXT_OUT_STOPS`.
 fn find_text_stop(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v;
-    let byte = |b: u8| u64::from_ne_bytes([b; 8]);
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in chunks.by_ref() {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_ne_bytes(word);
-        let maybe = (w.wrapping_sub(byte(0x20)) & !w)
-            | has_zero(w ^ byte(b'<'))
-            | has_zero(w ^ byte(b'&'))
-            | has_zero(w ^ byte(b'>'))
-            | has_zero(w ^ byte(0x7F))
-            | w;
-        if maybe & HIGH != 0
-            && let Some(k) = chunk.iter().position(|&b| TEXT_OUT_STOPS[usize::from(b)])
-        {
-            return Some(at + k);
-        }
-        at += 8;
-    }
-    let rest = chunks.remainder();
-    rest.iter()
-        .position(|&b| TEXT_OUT_STOPS[usize::from(b)])
-        .map(|k| at + k)
+    find_stop::<false>(bytes, &TEXT_OUT_STOPS)
 }
 
 /// The tokenizer's whitespace (CR is LF to it).

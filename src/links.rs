@@ -118,20 +118,6 @@ pub(crate) fn finish_link(
         attrs.push(target);
     }
     if policy.forces_rel() {
-        // Built as the value itself: tokens joined by single spaces, so
-        // splitting it at spaces gives back the tokens so far.
-        let mut rel = StrTendril::new();
-        let push = |rel: &mut StrTendril, token: &str| {
-            if !rel.is_empty() {
-                rel.push_char(' ');
-            }
-            rel.push_slice(token);
-        };
-        if let Some(author) = &author_rel {
-            for token in author.split_ascii_whitespace() {
-                push(&mut rel, token);
-            }
-        }
         let external: &[String] = if destination == Destination::Internal {
             &[]
         } else {
@@ -145,6 +131,23 @@ pub(crate) fn finish_link(
         let forced = (policy.link_rel.iter().chain(external))
             .map(String::as_str)
             .chain(tab.iter().copied());
+        // Built as the value itself, in one buffer of the right size:
+        // tokens joined by single spaces, so splitting it at spaces gives
+        // back the tokens so far.
+        let room = author_rel.as_ref().map_or(0, |a| a.len())
+            + forced.clone().map(|t| t.len() + 1).sum::<usize>();
+        let mut rel = String::with_capacity(room);
+        let push = |rel: &mut String, token: &str| {
+            if !rel.is_empty() {
+                rel.push(' ');
+            }
+            rel.push_str(token);
+        };
+        if let Some(author) = &author_rel {
+            for token in author.split_ascii_whitespace() {
+                push(&mut rel, token);
+            }
+        }
         for token in forced {
             if !rel.split(' ').any(|t| t.eq_ignore_ascii_case(token)) {
                 push(&mut rel, token);
@@ -153,7 +156,7 @@ pub(crate) fn finish_link(
         if !rel.is_empty() {
             attrs.push(Attribute {
                 name: QualName::new(None, ns!(), local_name!("rel")),
-                value: rel,
+                value: StrTendril::from_slice(&rel),
             });
         }
     }
