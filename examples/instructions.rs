@@ -5,6 +5,7 @@
 //! instructions DIR ENGINE [--concat BYTES]
 //! instructions shape:NAME:N ENGINE
 //! instructions DIR ENGINE --hit-rate
+//! instructions DIR ENGINE --fast-only
 //! ```
 //!
 //! `ENGINE` is `safe-markup-ugc`, `safe-markup-strict`, `safe-markup-diary`, `ammonia` (its
@@ -27,12 +28,18 @@
 //! cleaning. With `--hit-rate` (a safe-markup engine), it prints instead
 //! how many documents, and bytes, the fast path answers on its own
 //! (`Policy::clean_fast`) rather than leaving to the full pipeline.
+//! With `--fast-only` (a safe-markup engine), [`clean_all`] runs only the
+//! fast path on every document, so the count is the fast path's own cost,
+//! including the partial scans of documents it then leaves to the full
+//! pipeline; it also prints how many bytes it accepted.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 enum Engine {
     SafeMarkup(Box<safe_markup::Policy>),
+    /// The fast path alone (`Policy::clean_fast`).
+    FastOnly(Box<safe_markup::Policy>),
     Ammonia(Box<ammonia::Builder<'static>>),
     None,
 }
@@ -61,6 +68,7 @@ fn clean_all(engine: &Engine, docs: &[String]) -> usize {
     for doc in docs {
         written += match engine {
             Engine::SafeMarkup(policy) => policy.clean(doc).len(),
+            Engine::FastOnly(policy) => policy.clean_fast(doc).map_or(0, |s| s.len()),
             Engine::Ammonia(builder) => builder.clean(doc).to_string().len(),
             Engine::None => 0,
         };
@@ -157,9 +165,14 @@ fn hit_rate(dir: &str, engine: &str) -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: instructions DIR|shape:div|b|attrs|a|bare-a|lt|fostered|entities:N safe-markup-ugc|safe-markup-strict|safe-markup-diary|ammonia|none [--concat BYTES | --hit-rate]";
+    let usage = "usage: instructions DIR|shape:div|b|attrs|a|bare-a|lt|fostered|entities:N safe-markup-ugc|safe-markup-strict|safe-markup-diary|ammonia|none [--concat BYTES | --hit-rate | --fast-only]";
+    let mut fast_only = false;
     let (dir, engine, concat_bytes) = match args.as_slice() {
         [dir, engine] => (dir, engine, None),
+        [dir, engine, flag] if flag == "--fast-only" => {
+            fast_only = true;
+            (dir, engine, None)
+        }
         [dir, engine, flag] if flag == "--hit-rate" => {
             return hit_rate(dir, engine);
         }
@@ -175,9 +188,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let Some(engine) = Engine::from_name(engine) else {
-        eprintln!("{usage}");
-        return ExitCode::from(2);
+    let engine = match (Engine::from_name(engine), fast_only) {
+        (Some(Engine::SafeMarkup(policy)), true) => Engine::FastOnly(policy),
+        (Some(_), true) => {
+            eprintln!("instructions: --fast-only needs a safe-markup engine");
+            return ExitCode::from(2);
+        }
+        (Some(engine), false) => engine,
+        (None, _) => {
+            eprintln!("{usage}");
+            return ExitCode::from(2);
+        }
     };
     let loaded = match dir.strip_prefix("shape:").and_then(|s| s.split_once(':')) {
         Some((name, n)) => match n.parse().ok().and_then(|n| shape(name, n)) {
@@ -201,6 +222,15 @@ fn main() -> ExitCode {
     let written = std::hint::black_box(clean_all(&engine, std::hint::black_box(&docs)));
     let after = peak_rss_kib();
     let kib = |v: Option<u64>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
+    if let Engine::FastOnly(policy) = &engine {
+        // Outside the measured call: which documents it accepted.
+        let accepted: usize = docs
+            .iter()
+            .filter(|d| policy.clean_fast(d).is_some())
+            .map(|d| d.len())
+            .sum();
+        println!("fast_path_accepted_bytes {accepted}");
+    }
     println!(
         "docs {} bytes_in {input} bytes_out {written} peak_rss_kib_before {} peak_rss_kib_after {}",
         docs.len(),

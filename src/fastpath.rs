@@ -33,7 +33,7 @@ use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 use crate::policy::{Policy, TagAction};
 use crate::report::Report;
 use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
-use crate::serialize::{escape_attr, escape_text};
+use crate::serialize::{escape_attr, escape_text, find_stop};
 use crate::tags;
 
 /// Whether the fast path can serve this policy at all: it models neither
@@ -119,6 +119,7 @@ pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
         max_depth: policy.limits.max_depth.saturating_sub(4),
         pre_first: false,
         restart: None,
+        attrs: Vec::new(),
     };
     if fast.run().is_some() {
         return Answer::Whole(fast.out);
@@ -383,6 +384,8 @@ struct Fast<'a> {
     pre_first: bool,
     /// The last point where the full pipeline could take over.
     restart: Option<Restart>,
+    /// The attributes of the start tag being read (see `start_tag`).
+    attrs: Vec<RawAttr>,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -405,6 +408,21 @@ const fn text_stops() -> [bool; 256] {
 }
 
 static TEXT_STOPS: [bool; 256] = text_stops();
+
+/// `TEXT_STOPS` and `>`, the one other byte `escape_text` rewrites: where
+/// a run of text to copy to the output ends.
+const fn text_out_stops() -> [bool; 256] {
+    let mut t = text_stops();
+    t[b'>' as usize] = true;
+    t
+}
+
+static TEXT_OUT_STOPS: [bool; 256] = text_out_stops();
+
+/// The first byte of `bytes` in `TEXT_OUT_STOPS`.
+fn find_text_stop(bytes: &[u8]) -> Option<usize> {
+    find_stop::<false>(bytes, &TEXT_OUT_STOPS)
+}
 
 /// The tokenizer's whitespace (CR is LF to it).
 fn is_space(b: u8) -> bool {
@@ -544,66 +562,92 @@ impl Fast<'_> {
 
     /// A run of text up to the next `<`, with its character references.
     fn text(&mut self) -> Option<()> {
-        let end = memchr::memchr(b'<', &self.bytes[self.pos..])
-            .map_or(self.bytes.len(), |p| self.pos + p);
-        self.text_span(self.pos..end, true)?;
-        self.pos = end;
+        self.pos = self.text_until(self.pos..self.bytes.len(), true, true)?;
         Some(())
     }
 
     /// The text in `span` (where `<` is text), with its character
-    /// references if `refs` (not in raw text).
+    /// references if `refs` (not in raw text), escaped as `escape_text`
+    /// would in the same pass: every byte that function rewrites is a stop
+    /// here, so the runs between stops are copied as they are.
     fn text_span(&mut self, span: std::ops::Range<usize>, refs: bool) -> Option<()> {
+        self.text_until(span, refs, false).map(|_| ())
+    }
+
+    /// `text_span`, but with `lt_ends` the text ends at the first `<` (in
+    /// the same scan, rather than a search for it first); where it ended.
+    fn text_until(
+        &mut self,
+        span: std::ops::Range<usize>,
+        refs: bool,
+        lt_ends: bool,
+    ) -> Option<usize> {
         let input = self.input;
+        let bytes = self.bytes;
+        let write = !self.hidden();
         let mut start = span.start;
         let mut i = span.start;
         let mut last = None;
-        let end = span.end.min(self.bytes.len());
-        while i < end {
-            let Some(k) = self.bytes[i..end]
-                .iter()
-                .position(|&b| TEXT_STOPS[usize::from(b)])
-            else {
-                i = end;
-                break;
-            };
+        let mut end = span.end.min(bytes.len());
+        while let Some(k) = find_text_stop(&bytes[i..end]) {
             i += k;
-            match self.bytes[i] {
-                // Text in raw text and RCDATA (a start tag ends a run
-                // elsewhere).
-                b'<' => i += 1,
-                b'&' if !refs => i += 1,
+            let (escaped, len) = match bytes[i] {
+                b'<' if lt_ends => {
+                    end = i;
+                    break;
+                }
+                // Text in raw text and RCDATA.
+                b'<' => ("&lt;", 1),
+                b'>' => ("&gt;", 1),
+                b'&' if !refs => ("&amp;", 1),
                 b'&' => {
-                    self.write_text(&input[start..i]);
                     let (decoded, next) = self.char_ref(i, false)?;
                     let text = match &decoded {
                         Some(d) => d.as_str(),
                         None => "&",
                     };
-                    self.write_text(text);
+                    if write {
+                        self.out.push_str(&input[start..i]);
+                        escape_text(text, &mut self.out);
+                    }
                     last = text.bytes().last().or(last);
                     i = next;
                     start = i;
+                    continue;
                 }
-                b'\r' => {
-                    self.write_text(&input[start..i]);
-                    self.write_text("\n");
-                    last = Some(b'\n');
-                    i += cr_len(&self.bytes[i..]);
-                    start = i;
+                b'\r' => ("\n", cr_len(&bytes[i..])),
+                0xC2 if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
+                0xEF if bytes.get(i + 1..i + 3) == Some(&[0xBB, 0xBF]) => ("&#xFEFF;", 3),
+                _ if ordinary_stop(&bytes[i..]) => {
+                    i += 1;
+                    continue;
                 }
-                _ if ordinary_stop(&self.bytes[i..]) => i += 1,
                 _ => return None,
+            };
+            if write {
+                self.out.push_str(&input[start..i]);
+                self.out.push_str(escaped);
             }
+            // What the tree gets: LF for a line break, the character
+            // itself otherwise.
+            last = Some(if bytes[i] == b'\r' {
+                b'\n'
+            } else {
+                bytes[i + len - 1]
+            });
+            i += len;
+            start = i;
         }
-        self.write_text(&input[start..i]);
-        if i > start {
-            last = Some(self.bytes[i - 1]);
+        if write {
+            self.out.push_str(&input[start..end]);
+        }
+        if end > start {
+            last = Some(bytes[end - 1]);
         }
         if let Some(last) = last {
             self.note_text(last);
         }
-        Some(())
+        Some(end)
     }
 
     /// The character reference at `amp` (an `&`): the text it stands for
@@ -652,6 +696,21 @@ impl Fast<'_> {
     /// text).
     fn named_ref(&self, amp: usize, in_attr: bool) -> Option<(Option<Decoded>, usize)> {
         let literal = Some((None, amp + 1));
+        // The common `&name;` in one lookup: the walk below gets to the
+        // same entry, since every prefix of a name is in the table too.
+        // (No name is longer than 32 bytes with its `;`.)
+        let run = self.bytes[amp + 1..]
+            .iter()
+            .take(32)
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if self.bytes.get(amp + 1 + run) == Some(&b';')
+            && let Some(key) = self.input.get(amp + 1..amp + 2 + run)
+            && let Some(&(c1, c2)) = html5ever::data::NAMED_ENTITIES.get(key)
+            && c1 != 0
+        {
+            return Some((Some(Decoded::pair(c1, c2)?), amp + 2 + run));
+        }
         let mut best = None;
         let mut len = 0;
         while let Some(&b) = self.bytes.get(amp + 1 + len) {
@@ -688,15 +747,33 @@ impl Fast<'_> {
 
     /// A start tag at `self.pos` (`<` and a letter).
     fn start_tag(&mut self) -> Option<()> {
-        let tag = self.scan_start_tag()?;
-        if matches!(tag.name.as_str(), "html" | "head" | "body") {
+        // One list for every tag's attributes, not one allocation each.
+        let mut attrs = std::mem::take(&mut self.attrs);
+        attrs.clear();
+        let done = self.start_tag_with(&mut attrs);
+        self.attrs = attrs;
+        done
+    }
+
+    fn start_tag_with(&mut self, attrs: &mut Vec<RawAttr>) -> Option<()> {
+        let tag = self.scan_start_tag(attrs)?;
+        let name = &self.input[tag.name];
+        // Interned straight from the input, unless it needs lower-casing.
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            LocalName::from(name.to_ascii_lowercase())
+        } else {
+            LocalName::from(name)
+        };
+        if matches!(
+            name,
+            local_name!("html") | local_name!("head") | local_name!("body")
+        ) {
             // In a fragment the tree builder ignores these (`html` adds
             // its attributes to the fragment's root, which is never
             // written).
             self.pos = tag.end;
             return Some(());
         }
-        let name = LocalName::from(tag.name.as_str());
         let kind = kind(&name)?;
         if tag.self_closing && kind != Kind::Void {
             return None;
@@ -721,10 +798,8 @@ impl Fast<'_> {
         }
         self.note_node(fate == Fate::Kept);
         if fate == Fate::Kept {
-            let attrs = self.allowed_attrs(&name, &tag.attrs)?;
+            let attrs = self.allowed_attrs(&name, attrs)?;
             self.write_start_tag(&name, attrs);
-            kept_bits = child_bits(kept_bits, &name);
-            kept_name = name.clone();
         }
         self.pos = tag.end;
         match kind {
@@ -732,11 +807,20 @@ impl Fast<'_> {
             Kind::RawText => return self.raw_text(&name, fate),
             _ => {}
         }
+        let inner_bits = child_bits(parse_bits, &name);
         if fate == Fate::Kept {
             self.levels.push(Sibling::None);
+            // Usually the kept ancestors imply the same parser state as
+            // all of them.
+            kept_bits = if kept_bits == parse_bits {
+                inner_bits
+            } else {
+                child_bits(kept_bits, &name)
+            };
+            kept_name = name.clone();
         }
         self.open.push(Open {
-            parse_bits: child_bits(parse_bits, &name),
+            parse_bits: inner_bits,
             name,
             fate,
             kept_bits,
@@ -1153,18 +1237,17 @@ struct EndTag {
     end: usize,
 }
 
-/// A start tag as read: its name (lower case), attributes and where it
-/// ends.
+/// A start tag as read: the range of its name (as written) and where it
+/// ends; its attributes go to a list of their own (`RawAttr`).
 struct StartTag {
-    name: String,
-    /// Byte ranges of each attribute's name and (undecoded) value, in
-    /// order; a value is decoded only if the attribute is kept.
-    attrs: Vec<RawAttr>,
+    name: std::ops::Range<usize>,
     self_closing: bool,
     /// Just past the `>`.
     end: usize,
 }
 
+/// Byte ranges of an attribute's name and (undecoded) value; a value is
+/// decoded only if the attribute is kept.
 struct RawAttr {
     name: std::ops::Range<usize>,
     /// Empty for an attribute written without a value.
@@ -1184,16 +1267,16 @@ impl Fast<'_> {
     /// attribute states, for the plain forms only: names of letters,
     /// digits and a few punctuation marks, values quoted or unquoted and
     /// followed by whitespace, `/>` or `>`, fewer attributes than the
-    /// lexical step lets through.
-    fn scan_start_tag(&self) -> Option<StartTag> {
+    /// lexical step lets through. The attributes are added to `attrs`, in
+    /// order.
+    fn scan_start_tag(&self, attrs: &mut Vec<RawAttr>) -> Option<StartTag> {
         let bytes = self.bytes;
         let name_start = self.pos + 1;
         let mut i = name_start;
         while bytes.get(i).is_some_and(|&b| is_tag_name_byte(b)) {
             i += 1;
         }
-        let name = self.input.get(name_start..i)?.to_ascii_lowercase();
-        let mut attrs: Vec<RawAttr> = Vec::new();
+        let name = name_start..i;
         loop {
             let before = i;
             while bytes.get(i).is_some_and(|&b| is_space(b)) {
@@ -1203,7 +1286,6 @@ impl Fast<'_> {
                 b'>' => {
                     return Some(StartTag {
                         name,
-                        attrs,
                         self_closing: false,
                         end: i + 1,
                     });
@@ -1211,7 +1293,6 @@ impl Fast<'_> {
                 b'/' => {
                     return (bytes.get(i + 1) == Some(&b'>')).then_some(StartTag {
                         name,
-                        attrs,
                         self_closing: true,
                         end: i + 2,
                     });
@@ -1303,6 +1384,9 @@ impl Fast<'_> {
             {
                 return None;
             }
+            if !self.policy.attr_names.may_allow(attr_name.as_bytes()) {
+                continue;
+            }
             let local = if attr_name.bytes().any(|b| b.is_ascii_uppercase()) {
                 LocalName::from(attr_name.to_ascii_lowercase())
             } else {
@@ -1325,7 +1409,8 @@ impl Fast<'_> {
         let mut decoded: Option<String> = None;
         let mut start = from;
         let mut i = from;
-        while i < to {
+        while let Some(k) = find_text_stop(&self.bytes[i..to]) {
+            i += k;
             let b = self.bytes[i];
             if !TEXT_STOPS[b as usize] || b == b'<' {
                 i += 1;
@@ -1370,6 +1455,40 @@ impl Fast<'_> {
     }
 }
 
+/// Which attribute names some tag of a policy may allow, as a quick test
+/// that lets the fast path skip the usual refused ones (`class`, `id`,
+/// `style`) without interning them and asking the policy: one bit for
+/// each (length, first byte, last byte) that an allowed name has. A set
+/// bit proves nothing, the policy decides; a clear one proves that no tag
+/// allows the name.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AttrNames([u64; 4]);
+
+impl AttrNames {
+    /// From every name the policy allows anywhere.
+    pub(crate) fn new<'a>(names: impl IntoIterator<Item = &'a LocalName>) -> AttrNames {
+        let mut set = AttrNames::default();
+        for name in names {
+            let slot = AttrNames::slot(name.as_bytes());
+            set.0[slot / 64] |= 1 << (slot % 64);
+        }
+        set
+    }
+
+    fn slot(name: &[u8]) -> usize {
+        let first = name.first().map_or(0, u8::to_ascii_lowercase);
+        let last = name.last().map_or(0, u8::to_ascii_lowercase);
+        let key = (name.len() as u32) ^ (u32::from(first) << 8) ^ (u32::from(last) << 16);
+        (key.wrapping_mul(0x9E37_79B1) >> 24) as usize
+    }
+
+    /// False only for a name (in any case) that no tag allows.
+    fn may_allow(&self, name: &[u8]) -> bool {
+        let slot = AttrNames::slot(name);
+        self.0[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
+
 /// The one or two characters a reference stands for.
 struct Decoded {
     buf: [u8; 8],
@@ -1400,5 +1519,23 @@ impl Decoded {
 
     fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `named_ref` looks `&name;` up in one go, which finds what the
+    /// tokenizer's walk finds only if the walk never stops early: every
+    /// prefix of every name must be in the table.
+    #[test]
+    fn every_prefix_of_an_entity_name_is_in_the_table() {
+        for name in html5ever::data::NAMED_ENTITIES.keys() {
+            for len in 1..name.len() {
+                assert!(
+                    html5ever::data::NAMED_ENTITIES.contains_key(&name[..len]),
+                    "{name}"
+                );
+            }
+        }
     }
 }

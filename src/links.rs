@@ -118,10 +118,6 @@ pub(crate) fn finish_link(
         attrs.push(target);
     }
     if policy.forces_rel() {
-        let mut rel: Vec<&str> = Vec::new();
-        if let Some(author) = &author_rel {
-            rel.extend(author.split_ascii_whitespace());
-        }
         let external: &[String] = if destination == Destination::Internal {
             &[]
         } else {
@@ -135,15 +131,32 @@ pub(crate) fn finish_link(
         let forced = (policy.link_rel.iter().chain(external))
             .map(String::as_str)
             .chain(tab.iter().copied());
+        // Built as the value itself, in one buffer of the right size:
+        // tokens joined by single spaces, so splitting it at spaces gives
+        // back the tokens so far.
+        let room = author_rel.as_ref().map_or(0, |a| a.len())
+            + forced.clone().map(|t| t.len() + 1).sum::<usize>();
+        let mut rel = String::with_capacity(room);
+        let push = |rel: &mut String, token: &str| {
+            if !rel.is_empty() {
+                rel.push(' ');
+            }
+            rel.push_str(token);
+        };
+        if let Some(author) = &author_rel {
+            for token in author.split_ascii_whitespace() {
+                push(&mut rel, token);
+            }
+        }
         for token in forced {
-            if !rel.iter().any(|t| t.eq_ignore_ascii_case(token)) {
-                rel.push(token);
+            if !rel.split(' ').any(|t| t.eq_ignore_ascii_case(token)) {
+                push(&mut rel, token);
             }
         }
         if !rel.is_empty() {
             attrs.push(Attribute {
                 name: QualName::new(None, ns!(), local_name!("rel")),
-                value: StrTendril::from(rel.join(" ")),
+                value: StrTendril::from_slice(&rel),
             });
         }
     }

@@ -101,6 +101,9 @@ pub struct Policy {
     pub(crate) style_properties: BTreeSet<String>,
     /// Prefix for kept ids, names and references to them.
     pub(crate) id_prefix: Option<String>,
+    /// The attribute names allowed anywhere, for the fast path's quick
+    /// refusal of the rest.
+    pub(crate) attr_names: crate::fastpath::AttrNames,
     source: PolicyBuilder,
 }
 
@@ -654,7 +657,10 @@ impl PolicyBuilder {
         }
         let escape_mode = self.other == TagAction::Escape
             || self.actions.values().any(|a| *a == TagAction::Escape);
+        let attr_names =
+            crate::fastpath::AttrNames::new(generic_attrs.iter().chain(keep.values().flatten()));
         Ok(Policy {
+            attr_names,
             escape_mode,
             links,
             transforms: self.transforms.clone(),
@@ -1120,6 +1126,7 @@ impl Policy {
             transforms: Transforms::default(),
             style_properties: BTreeSet::new(),
             id_prefix: None,
+            attr_names: crate::fastpath::AttrNames::default(),
             source,
         }
     }

@@ -40,16 +40,20 @@ const FORM_OPEN: u16 = 1 << 7;
 /// The parser state bits inside an element `name` whose parent's bits are
 /// `bits` (shared with the fast path, which tracks them on its own stack).
 pub(crate) fn child_bits(mut bits: u16, name: &LocalName) -> u16 {
-    if tags::is_scope_boundary(name) {
-        bits &= !(P_IN_BUTTON_SCOPE | RUBY_IN_SCOPE | NOBR_IN_SCOPE | BUTTON_IN_SCOPE);
+    // Each bit is tested before the name: clearing a clear bit changes
+    // nothing, and the name tests are what costs.
+    let scoped = P_IN_BUTTON_SCOPE | RUBY_IN_SCOPE | NOBR_IN_SCOPE | BUTTON_IN_SCOPE;
+    if bits & scoped != 0 && tags::is_scope_boundary(name) {
+        bits &= !scoped;
     }
     if *name == local_name!("button") {
         bits &= !P_IN_BUTTON_SCOPE;
     }
-    if tags::is_formatting_marker(name) {
+    if bits & A_OPEN != 0 && tags::is_formatting_marker(name) {
         bits &= !A_OPEN;
     }
-    if tags::is_special(name)
+    if bits & (LI_OPEN | DD_DT_OPEN) != 0
+        && tags::is_special(name)
         && !matches!(
             *name,
             local_name!("address") | local_name!("div") | local_name!("p")
@@ -88,21 +92,22 @@ fn child_ctx(parent: Ctx, name: &LocalName, id: NodeId) -> Ctx {
 /// where it is now).
 pub(crate) fn misnested(bits: u16, parent_name: &LocalName, name: &LocalName) -> bool {
     let has = |flag: u16| bits & flag != 0;
-    (tags::closes_p(name) && has(P_IN_BUTTON_SCOPE))
-        || (*name == local_name!("a") && has(A_OPEN))
-        || (*name == local_name!("li") && has(LI_OPEN))
-        || (matches!(*name, local_name!("dd") | local_name!("dt")) && has(DD_DT_OPEN))
+    // The bits first: they are cheaper to test than the names.
+    (has(P_IN_BUTTON_SCOPE) && tags::closes_p(name))
+        || (has(A_OPEN) && *name == local_name!("a"))
+        || (has(LI_OPEN) && *name == local_name!("li"))
+        || (has(DD_DT_OPEN) && matches!(*name, local_name!("dd") | local_name!("dt")))
         || (tags::is_heading(name) && tags::is_heading(parent_name))
-        || (matches!(*name, local_name!("rb") | local_name!("rtc"))
-            && has(RUBY_IN_SCOPE)
+        || (has(RUBY_IN_SCOPE)
+            && matches!(*name, local_name!("rb") | local_name!("rtc"))
             && tags::has_implied_end(parent_name))
-        || (matches!(*name, local_name!("rt") | local_name!("rp"))
-            && has(RUBY_IN_SCOPE)
+        || (has(RUBY_IN_SCOPE)
+            && matches!(*name, local_name!("rt") | local_name!("rp"))
             && tags::has_implied_end(parent_name)
             && *parent_name != local_name!("rtc"))
-        || (*name == local_name!("nobr") && has(NOBR_IN_SCOPE))
-        || (*name == local_name!("button") && has(BUTTON_IN_SCOPE))
-        || (*name == local_name!("form") && has(FORM_OPEN))
+        || (has(NOBR_IN_SCOPE) && *name == local_name!("nobr"))
+        || (has(BUTTON_IN_SCOPE) && *name == local_name!("button"))
+        || (has(FORM_OPEN) && *name == local_name!("form"))
 }
 
 fn is_ascii_whitespace(text: &str) -> bool {
@@ -437,10 +442,11 @@ pub(crate) fn kept_attributes(
     attrs: Vec<Attribute>,
     report: &mut Report,
 ) -> Vec<Attribute> {
-    let mut kept = Vec::with_capacity(attrs.len());
+    let is_link = matches!(*local, local_name!("a") | local_name!("area"));
+    // Room for the `rel` and `target` a link may get.
+    let mut kept = Vec::with_capacity(attrs.len() + if is_link { 2 } else { 0 });
     let mut author_rel: Option<StrTendril> = None;
     let mut author_target: Option<Attribute> = None;
-    let is_link = matches!(*local, local_name!("a") | local_name!("area"));
     for mut attr in attrs {
         let attr_name = &attr.name.local;
         if attr.name.ns != ns!() || !policy.attr_allowed(local, attr_name) {

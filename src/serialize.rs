@@ -113,10 +113,7 @@ fn escape(text: &str, out: &mut String, attr: bool) {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    while let Some(k) = bytes[i..]
-        .iter()
-        .position(|&b| ESCAPE_STOPS[usize::from(b)])
-    {
+    while let Some(k) = find_stop::<true>(&bytes[i..], &ESCAPE_STOPS) {
         i += k;
         let (rep, len) = match bytes[i] {
             b'&' => ("&amp;", 1),
@@ -141,6 +138,45 @@ fn escape(text: &str, out: &mut String, attr: bool) {
         start = i;
     }
     out.push_str(&text[start..]);
+}
+
+/// The first byte of `bytes` that `stops` marks, for a table that marks
+/// only controls, `&`, `<`, `>`, DEL, non-ASCII bytes and, if `QUOTE`,
+/// `"`. Eight bytes at a time: a word with none of those is skipped
+/// whole, any other is looked at byte by byte. (Each test is the exact
+/// "has a byte less than / equal to" word trick: it may not say which
+/// byte, but never misses one.)
+pub(crate) fn find_stop<const QUOTE: bool>(bytes: &[u8], stops: &[bool; 256]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let byte = |b: u8| u64::from_ne_bytes([b; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(word);
+        let mut maybe = (w.wrapping_sub(byte(0x20)) & !w)
+            | has_zero(w ^ byte(b'<'))
+            | has_zero(w ^ byte(b'&'))
+            | has_zero(w ^ byte(b'>'))
+            | has_zero(w ^ byte(0x7F))
+            | w;
+        if QUOTE {
+            maybe |= has_zero(w ^ byte(b'"'));
+        }
+        if maybe & HIGH != 0
+            && let Some(k) = chunk.iter().position(|&b| stops[usize::from(b)])
+        {
+            return Some(at + k);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter()
+        .position(|&b| stops[usize::from(b)])
+        .map(|k| at + k)
 }
 
 #[cfg(test)]
@@ -178,7 +214,18 @@ mod tests {
             "\u{c2}\u{ef}\u{efbb}\u{fefe}\u{ffff}\u{2028}é€😀",
             "\u{80}\u{9f}\u{a1}",
         ];
-        for text in cases {
+        // Every rewritten character, and some that are not, at every
+        // offset in and across the eight-byte words the scan reads.
+        let mut long: Vec<String> = Vec::new();
+        for c in [
+            "&", "<", ">", "\"", "\r", "\0", "\u{a0}", "\u{feff}", "\t", "\n", "\u{7f}", "é",
+            "\u{c2}",
+        ] {
+            for offset in 0..17 {
+                long.push(format!("{}{c}{}", "a".repeat(offset), "b".repeat(9)));
+            }
+        }
+        for text in cases.iter().copied().chain(long.iter().map(String::as_str)) {
             for attr in [false, true] {
                 let mut out = String::new();
                 escape(text, &mut out, attr);

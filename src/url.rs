@@ -45,14 +45,14 @@ fn check_one<'a>(policy: &Policy, value: &'a str) -> Result<Cow<'a, str>, Refuse
         rule,
         url: value.to_owned(),
     };
-    match url::Url::parse(value) {
-        Ok(parsed) => {
-            if policy.schemes.contains(parsed.scheme()) {
-                Ok(Cow::Borrowed(value))
-            } else {
-                Err(refuse(Rule::UrlScheme))
-            }
-        }
+    let scheme_allowed = match parse_shortcut(value) {
+        Some(Shortcut::Web(scheme)) => Ok(policy.schemes.contains(scheme)),
+        Some(Shortcut::Relative) => Err(url::ParseError::RelativeUrlWithoutBase),
+        None => url::Url::parse(value).map(|parsed| policy.schemes.contains(parsed.scheme())),
+    };
+    match scheme_allowed {
+        Ok(true) => Ok(Cow::Borrowed(value)),
+        Ok(false) => Err(refuse(Rule::UrlScheme)),
         Err(url::ParseError::RelativeUrlWithoutBase) => match &policy.relative {
             Relative::Deny => Err(refuse(Rule::UrlRelative)),
             Relative::Pass => Ok(Cow::Borrowed(value)),
@@ -69,6 +69,70 @@ fn check_one<'a>(policy: &Policy, value: &'a str) -> Result<Cow<'a, str>, Refuse
         // rather than passed on for some other parser to guess at.
         Err(_) => Err(refuse(Rule::UrlInvalid)),
     }
+}
+
+/// What `url::Url::parse` is certain to make of a value, known without
+/// running it.
+#[derive(Debug, PartialEq, Eq)]
+enum Shortcut {
+    /// It parses, with this scheme.
+    Web(&'static str),
+    /// It fails with `RelativeUrlWithoutBase`.
+    Relative,
+}
+
+/// The outcome of `url::Url::parse(value)` for the two shapes nearly every
+/// link has, where it can be read off the bytes; `None` for everything
+/// else, which the parser itself decides. Each step below follows the
+/// url crate's code (2.5) for the WHATWG algorithm; the test
+/// `shortcut_agrees_with_the_parser` holds it to that.
+///
+/// - A first byte above U+0020 that is not an ASCII letter: the parser
+///   trims only C0 controls and spaces, and a scheme must start with a
+///   letter, so this is the "no scheme" state, which fails without a base.
+/// - `http://` or `https://`, then a host of dot-separated labels that the
+///   IDNA step passes through unchanged (a lower-case letter, then
+///   lower-case letters, digits and `-`, no `--` at the third byte, no `-`
+///   last: `is_passthrough_ascii_label` in the idna crate), then the end
+///   or `/`, `?` or `#`. No userinfo, port, IPv4 or IPv6 host, percent
+///   sign, tab or newline can be in such a host (the last label starts
+///   with a letter, so it is not a number), and nothing after it can make
+///   the parse fail: path, query and fragment only ever get
+///   percent-encoded, and the length bound keeps the serialization far
+///   from the parser's `u32` limit.
+fn parse_shortcut(value: &str) -> Option<Shortcut> {
+    let bytes = value.as_bytes();
+    let &first = bytes.first()?;
+    if first > b' ' && !first.is_ascii_alphabetic() {
+        return Some(Shortcut::Relative);
+    }
+    if bytes.len() > 1 << 20 {
+        return None;
+    }
+    let (scheme, rest) = if let Some(rest) = bytes.strip_prefix(b"https://") {
+        ("https", rest)
+    } else {
+        ("http", bytes.strip_prefix(b"http://")?)
+    };
+    let host_len = rest
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let host = &rest[..host_len];
+    let plain_label = |label: &[u8]| match label {
+        [first, tail @ ..] => {
+            first.is_ascii_lowercase()
+                && tail
+                    .iter()
+                    .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && label.last() != Some(&b'-')
+                && label.get(2..4) != Some(b"--")
+        }
+        [] => false,
+    };
+    host.split(|&b| b == b'.')
+        .all(plain_label)
+        .then_some(Shortcut::Web(scheme))
 }
 
 /// The outcome of checking one attribute value.
@@ -196,4 +260,111 @@ fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every answer the shortcut gives must be the parser's. The cases
+    /// are the shapes it takes plus their near misses, and every way of
+    /// splicing hosts and tails from two lists together.
+    #[test]
+    fn shortcut_agrees_with_the_parser() {
+        let mut cases: Vec<String> = [
+            "",
+            " ",
+            "/a",
+            "#top",
+            "?q=1",
+            "./x",
+            "../x",
+            "//evil.example/",
+            "\\\\evil.example",
+            "\u{a0}http://a.example/",
+            "\u{7f}x",
+            "1http://a/",
+            "%68ttp://a/",
+            "é",
+            "http:",
+            "http:/",
+            "http://",
+            "https://",
+            "http:///a.example/",
+            "http:\\\\a.example/",
+            "HTTP://a.example/",
+            "http://a.example:80/",
+            "http://a.example:99999/",
+            "http://user@a.example/",
+            "http://a.example@b.example/",
+            "http://[::1]/",
+            "http://[::1/",
+            "http://1.2.3.4/",
+            "http://1.2.3.999/",
+            "http://a.0x10/",
+            "http://a.b.1/",
+            "http://a.1b/",
+            "http://0x10.a/",
+            "http://xn--a.example/",
+            "http://xn--bcher-kva.example/",
+            "http://ab--c.example/",
+            "http://a-.example/",
+            "http://-a.example/",
+            "http://a..example/",
+            "http://a.example./",
+            "http://.a.example/",
+            "http://a%2eexample/",
+            "http://a\texample/",
+            "http://a\nexample/",
+            "http://a example/",
+            "http://ex\u{e4}mple.de/",
+            "http://EXAMPLE.com/",
+            "http://a_b.example/",
+            "http://a.example\\x",
+            "https://a.example/%zz?\u{0}#\u{7f} <>\"`{}|^",
+            "https://a.example/path with space/\t\n",
+            "https://a.example/../../..//x/./y",
+            "https://a.example/ ",
+            "http://a.example/\u{1F600}",
+            "javascript:alert(1)",
+            "java\nscript:alert(1)",
+            " javascript:alert(1)",
+            "mailto:a@b.example",
+            "https:a.example",
+            "https:/a.example",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let hosts = [
+            "a", "a1", "a-b", "ab--c", "xn--p", "a.b", "a.", ".a", "a..b", "1a", "a.1", "a.0x1",
+            "a.b-", "A", "a:1", "a@b", "", "a%41", "a\tb", "[::]", "\u{e9}",
+        ];
+        let tails = [
+            "", "/", "?", "#", "/x?y#z", "\\", ":", "@", " ", "\t", "/\u{0}",
+        ];
+        for scheme in ["http://", "https://", "ftp://", "Https://"] {
+            for host in hosts {
+                for tail in tails {
+                    cases.push(format!("{scheme}{host}{tail}"));
+                }
+            }
+        }
+        let mut answered = 0;
+        for case in &cases {
+            let Some(shortcut) = parse_shortcut(case) else {
+                continue;
+            };
+            answered += 1;
+            let expected = match url::Url::parse(case) {
+                Ok(u) if u.scheme() == "http" => Ok(Shortcut::Web("http")),
+                Ok(u) if u.scheme() == "https" => Ok(Shortcut::Web("https")),
+                Err(url::ParseError::RelativeUrlWithoutBase) => Ok(Shortcut::Relative),
+                other => Err(other.map(|u| u.to_string())),
+            };
+            assert_eq!(Ok(shortcut), expected, "{case:?}");
+        }
+        // The test means nothing if the shortcut never answers.
+        assert!(answered > 60, "{answered}");
+    }
 }
