@@ -26,6 +26,11 @@
 //! tags, report spans, text-only). `tests/fastpath.rs` and the `fastpath`
 //! fuzz target check that whenever it answers, the answer is byte for byte
 //! the full pipeline's.
+//!
+//! A few constructs of that kind are common enough in posts to follow
+//! exactly, each in a file of its own: end tags that make an element
+//! (`</br>`, a stray `</p>`: `end_tags.rs`), and `svg` and `math`
+//! content (`foreign.rs`).
 
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
@@ -35,6 +40,9 @@ use crate::report::Report;
 use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
 use crate::serialize::{escape_attr, escape_text};
 use crate::tags;
+
+mod end_tags;
+mod foreign;
 
 /// Whether the fast path can serve this policy at all: it models neither
 /// the lexical step's escapes (escape mode), nor the tree transforms, nor
@@ -94,12 +102,15 @@ enum Kind {
     /// Raw text or RCDATA (`script`, `style`, `textarea`, …): read to
     /// its end tag.
     RawText,
+    /// `svg` and `math`: foreign content, handled only where it is
+    /// removed whole (`foreign.rs`).
+    Foreign,
 }
 
 /// The kind of a start tag, or `None` for tags the fast path leaves to
 /// the full pipeline: every tag with a rule of its own in the "in body"
 /// insertion mode that is not modelled here (tables, forms,
-/// foreign content, `select`, scope boundaries and markers, ruby parts,
+/// `select`, scope boundaries and markers, ruby parts,
 /// `template`, head elements), and `search`, which html5ever 0.40 leaves
 /// out of its special set while browsers have it (the sanitizer follows
 /// html5ever; see `tags::is_special`): not worth modelling here.
@@ -162,6 +173,7 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("noscript")
         | local_name!("textarea")
         | local_name!("title") => Kind::RawText,
+        local_name!("svg") | local_name!("math") => Kind::Foreign,
         // `base`, `basefont`, `bgsound`, `link` and `meta` by the "in
         // head" rules, which insert and pop them just the same.
         local_name!("area")
@@ -192,7 +204,6 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("keygen")
         | local_name!("listing")
         | local_name!("marquee")
-        | local_name!("math")
         | local_name!("nobr")
         | local_name!("object")
         | local_name!("optgroup")
@@ -204,7 +215,6 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("rtc")
         | local_name!("search")
         | local_name!("select")
-        | local_name!("svg")
         | local_name!("table")
         | local_name!("tbody")
         | local_name!("td")
@@ -600,6 +610,12 @@ impl Fast<'_> {
     /// A start tag at `self.pos` (`<` and a letter).
     fn start_tag(&mut self) -> Option<()> {
         let tag = self.scan_start_tag()?;
+        self.insert_start_tag(tag)
+    }
+
+    /// The start tag `tag`, read at `self.pos` (or made by the tree
+    /// builder from an end tag, as for `</br>` and a stray `</p>`).
+    fn insert_start_tag(&mut self, tag: StartTag) -> Option<()> {
         if matches!(tag.name.as_str(), "html" | "head" | "body") {
             // In a fragment the tree builder ignores these (`html` adds
             // its attributes to the fragment's root, which is never
@@ -609,7 +625,7 @@ impl Fast<'_> {
         }
         let name = LocalName::from(tag.name.as_str());
         let kind = kind(&name)?;
-        if tag.self_closing && kind != Kind::Void {
+        if tag.self_closing && !matches!(kind, Kind::Void | Kind::Foreign) {
             return None;
         }
         self.implied_end_tags(&name)?;
@@ -641,6 +657,7 @@ impl Fast<'_> {
         match kind {
             Kind::Void => return Some(()),
             Kind::RawText => return self.raw_text(&name, fate),
+            Kind::Foreign => return self.foreign(&name, fate, tag.self_closing),
             _ => {}
         }
         if fate == Fate::Kept {
@@ -745,19 +762,15 @@ impl Fast<'_> {
     }
 
     /// A comment at `self.pos` (`<!--`), of the plain form where the
-    /// tokenizer and the lexical step agree where it ends: no `--` in it,
-    /// and no `-` or `>` first or `-` last.
+    /// tokenizer and the lexical step agree where it ends
+    /// (`plain_comment`).
     /// Removed, or kept where the policy keeps comments and the
     /// sanitizer's test says it is safe.
     fn comment(&mut self) -> Option<()> {
         let body_start = self.pos + 4;
         let len = memchr::memmem::find(&self.bytes[body_start..], b"-->")?;
         let body = &self.input[body_start..body_start + len];
-        if body.is_empty()
-            || body.starts_with(['>', '-'])
-            || body.ends_with('-')
-            || body.contains("--")
-        {
+        if !plain_comment(body) {
             return None;
         }
         self.count_node()?;
@@ -877,6 +890,9 @@ impl Fast<'_> {
             self.pos = close.end;
             return Some(());
         }
+        if let Some(made) = self.end_tag_makes_element(name) {
+            return self.element_from_end_tag(made, close.end);
+        }
         self.close_implied(name)?;
         let open = self.open.last()?;
         if !str::eq_ignore_ascii_case(&open.name, name) {
@@ -979,6 +995,9 @@ impl Fast<'_> {
                 {
                     return None;
                 }
+                if self.end_tag_makes_element_after_current(end_name) {
+                    return Some(true);
+                }
                 let parent = self
                     .open
                     .len()
@@ -1053,6 +1072,14 @@ impl Fast<'_> {
             }
         }
     }
+}
+
+/// Whether a comment whose text up to the first `-->` is `body` is
+/// one the tokenizer ends there too, with `body` as its text: no `--`
+/// inside (the tokenizer's end states), no `>` or `->` first (`<!-->`
+/// and `<!--->` end at once), no `-` last. `<!---->` is an empty comment.
+fn plain_comment(body: &str) -> bool {
+    !(body.starts_with('>') || body.starts_with("->") || body.ends_with('-') || body.contains("--"))
 }
 
 /// An end tag as read: the range of its name, and where it ends (just

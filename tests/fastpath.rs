@@ -118,7 +118,7 @@ fn fast_path_hit_rate_on_the_diary_corpus() {
 }
 
 /// Well below the measured rate, so only a real regression trips it.
-const MIN_DIARY_HIT_PERCENT: usize = 50;
+const MIN_DIARY_HIT_PERCENT: usize = 85;
 
 /// Inputs the fast path must answer (and get right), one per feature it
 /// handles; and inputs it must leave to the full pipeline.
@@ -170,7 +170,6 @@ fn fast_path_cases() {
         "<li><span>a<li>b",
         "<b>x<i>y</b>z</i>",
         "<table><tr><td>x</td></tr></table>",
-        "<svg><circle/></svg>",
         "<pre>&#10;x</pre>",
         "<pre><font>x</font></pre>",
         "<textarea>unterminated",
@@ -185,6 +184,16 @@ fn fast_path_cases() {
         "</b>",
         "<div/>",
         "<a href=x><a href=y>nested</a></a>",
+        "a<!--->b",
+        "<svg><foreignObject><p>x</p></foreignObject></svg>",
+        "<svg><desc>x</desc></svg>",
+        "<svg><title>x</title></svg>",
+        "<math><mi>x</mi></math>",
+        "<svg><![CDATA[<p>x]]></svg>",
+        "<svg><style><b></style></svg>",
+        "<svg><style/></svg><p>x</p>",
+        "<div><svg><g></div>",
+        "<svg><font color=red>x</font></svg>",
     ];
     let strict = Policy::strict();
     for input in ["a<hr>b", "<p>a</p><div>b</div>c", "x <h1>t</h1>y"] {
@@ -205,5 +214,72 @@ fn fast_path_cases() {
             None,
             "the fast path should leave {input:?} to the full pipeline"
         );
+    }
+}
+
+/// Constructs where the tree builder does more than append a node, each
+/// with the output its rules give (worked out by hand from html5ever's
+/// "in body" and "in foreign content" rules and the sanitizer's, not
+/// taken from either implementation): the fast path must answer with
+/// exactly that, and so must the full pipeline.
+#[test]
+fn fast_path_tree_builder_cases() {
+    let ugc = [
+        // A stray `</p>` (no `p` in button scope) inserts an empty `p`.
+        ("<p>a<div>b</div></p>c", "<p>a</p><div>b</div><p></p>c"),
+        ("</p>", "<p></p>"),
+        ("<p>x</p></p>", "<p>x</p><p></p>"),
+        ("<ul><li>a</p></li></ul>", "<ul><li>a<p></p></li></ul>"),
+        // `</br>` is read as `<br>`.
+        ("a</br>b", "a<br>b"),
+        ("<p>a</BR >b</p>", "<p>a<br>b</p>"),
+        // Empty comments and comments starting with one `-`.
+        ("a<!---->b", "ab"),
+        ("a<!--- x -->b", "ab"),
+        // Foreign content, up to its end tag: unwrapped (its text kept)
+        // unless its name is dropped.
+        (
+            r#"a<svg viewBox="0 0 1 1"><g><path d="M0"/></g></svg>b"#,
+            "ab",
+        ),
+        ("<svg/>x", "x"),
+        ("<svg><g>unclosed", "unclosed"),
+        ("<svg><g></svg>q", "q"),
+        ("<svg><style>.a{}</style><circle/></svg>z", "z"),
+        ("<svg><script>x</script></svg>z", "z"),
+        ("<math><mrow><msup></msup></mrow></math>x", "x"),
+        ("<svg><g>a<!-- c -->b</G></svg>c", "abc"),
+        ("<p>x<svg>y</svg>z</p>", "<p>xyz</p>"),
+        ("<svg><style>a</style>b<clipPath>c</clipPath></svg>", "bc"),
+        ("<math>1 &lt; 2</math>", "1 &lt; 2"),
+        // ... or up to an HTML tag that breaks out of it.
+        ("<p>x<svg><g><p>y</p>", "<p>x</p><p>y</p>"),
+        ("a<svg><text>b</br>c", "ab<br>c"),
+        ("<svg><g>a</p>b", "a<p></p>b"),
+        ("<svg><b>a</b>", "<b>a</b>"),
+        ("<div><svg>x<div>y</div></div>", "<div>x<div>y</div></div>"),
+    ];
+    let strict = [
+        // Unwrapped blocks around the element an end tag makes.
+        ("<div>a</div></p>b", "a\nb"),
+        ("x<section>a</section></br>b", "x\na\n<br>b"),
+        ("x<section>a</section><svg></svg>b", "x\na\nb"),
+    ];
+    for (policy_name, policy, cases) in [
+        ("ugc", Policy::ugc(), &ugc[..]),
+        ("strict", Policy::strict(), &strict[..]),
+    ] {
+        for (input, expected) in cases {
+            assert_eq!(
+                policy.clean_full(input),
+                *expected,
+                "full pipeline, {policy_name}, input {input:?}"
+            );
+            assert_eq!(
+                policy.clean_fast(input).as_deref(),
+                Some(*expected),
+                "fast path, {policy_name}, input {input:?}"
+            );
+        }
     }
 }
