@@ -43,6 +43,7 @@ use crate::tags;
 
 mod end_tags;
 mod foreign;
+mod formatting;
 
 /// Whether the fast path can serve this policy at all: it models neither
 /// the lexical step's escapes (escape mode), nor the tree transforms, nor
@@ -163,7 +164,10 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("strike")
         | local_name!("strong")
         | local_name!("tt")
-        | local_name!("u") => Kind::Formatting,
+        | local_name!("u")
+        // Closed first if one is in scope, which `misnested` sends to the
+        // full pipeline.
+        | local_name!("nobr") => Kind::Formatting,
         local_name!("script")
         | local_name!("style")
         | local_name!("xmp")
@@ -204,7 +208,6 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("keygen")
         | local_name!("listing")
         | local_name!("marquee")
-        | local_name!("nobr")
         | local_name!("object")
         | local_name!("optgroup")
         | local_name!("option")
@@ -628,6 +631,7 @@ impl Fast<'_> {
         if tag.self_closing && !matches!(kind, Kind::Void | Kind::Foreign) {
             return None;
         }
+        self.close_open_a(&name)?;
         self.implied_end_tags(&name)?;
         let parse_bits = self.open.last().map_or(0, |o| o.parse_bits);
         if self.open.len() >= self.max_depth {

@@ -194,6 +194,9 @@ fn fast_path_cases() {
         "<svg><style/></svg><p>x</p>",
         "<div><svg><g></div>",
         "<svg><font color=red>x</font></svg>",
+        "<a href=x><b>y<a href=z>",
+        "<a href=x><div>y<a href=z>",
+        "<nobr>a<nobr>b",
     ];
     let strict = Policy::strict();
     for input in ["a<hr>b", "<p>a</p><div>b</div>c", "x <h1>t</h1>y"] {
@@ -258,6 +261,18 @@ fn fast_path_tree_builder_cases() {
         ("<svg><g>a</p>b", "a<p></p>b"),
         ("<svg><b>a</b>", "<b>a</b>"),
         ("<div><svg>x<div>y</div></div>", "<div>x<div>y</div></div>"),
+        // An `a` while another is open closes it first (the adoption
+        // agency, with no furthest block and nothing to reconstruct).
+        (
+            "<a href=/x>one<a href=/y>two</a>",
+            r#"<a href="/x" rel="noopener noreferrer">one</a><a href="/y" rel="noopener noreferrer">two</a>"#,
+        ),
+        (
+            "<a href=/x>one<span>s<a href=/y>two",
+            r#"<a href="/x" rel="noopener noreferrer">one<span>s</span></a><a href="/y" rel="noopener noreferrer">two</a>"#,
+        ),
+        // `nobr` is a formatting element, unwrapped by ugc.
+        ("<nobr>19. Mai</nobr> um", "19. Mai um"),
     ];
     let strict = [
         // Unwrapped blocks around the element an end tag makes.
