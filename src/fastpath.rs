@@ -897,6 +897,10 @@ impl Fast<'_> {
         if let Some(made) = self.end_tag_makes_element(name) {
             return self.element_from_end_tag(made, close.end);
         }
+        if self.end_tag_ignored(name) {
+            self.pos = close.end;
+            return Some(());
+        }
         self.close_implied(name)?;
         let open = self.open.last()?;
         if !str::eq_ignore_ascii_case(&open.name, name) {
@@ -1002,6 +1006,10 @@ impl Fast<'_> {
                 if self.end_tag_makes_element_after_current(end_name) {
                     return Some(true);
                 }
+                // The next sibling is whatever follows it.
+                if self.end_tag_ignored_after_current(end_name) {
+                    return None;
+                }
                 let parent = self
                     .open
                     .len()
@@ -1049,7 +1057,8 @@ impl Fast<'_> {
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
             .count();
-        if len == 0 {
+        // `</` and anything but a letter starts a bogus comment.
+        if len == 0 || !self.bytes[start].is_ascii_alphabetic() {
             return None;
         }
         let mut i = start + len;
@@ -1198,8 +1207,9 @@ impl Fast<'_> {
 
     /// An attribute value at `start`: quoted (then followed by
     /// whitespace, `/` or `>`) or unquoted (then ended by whitespace or
-    /// `>`, and free of the bytes the tokenizer complains about). Its
-    /// range, and the index just past it.
+    /// `>`, and free of the bytes the tokenizer complains about, but for
+    /// `=`, which query strings are full of and which it keeps as
+    /// written). Its range, and the index just past it.
     fn value(&self, start: usize) -> Option<(std::ops::Range<usize>, usize)> {
         let bytes = self.bytes;
         let quote = *bytes.get(start)?;
@@ -1217,11 +1227,7 @@ impl Fast<'_> {
             .take_while(|&&b| !is_space(b) && b != b'>')
             .count();
         let raw = &bytes[start..start + len];
-        if len == 0
-            || raw
-                .iter()
-                .any(|b| matches!(b, b'"' | b'\'' | b'<' | b'=' | b'`'))
-        {
+        if len == 0 || raw.iter().any(|b| matches!(b, b'"' | b'\'' | b'<' | b'`')) {
             return None;
         }
         Some((start..start + len, start + len))
@@ -1230,8 +1236,8 @@ impl Fast<'_> {
     /// The attributes of a kept element `name` that the policy allows,
     /// names lower-cased and values decoded, as the parser would give
     /// them to the sanitizer (less those the sanitizer would drop first
-    /// for their name alone, which change nothing else). `None` for a
-    /// duplicate name (the tokenizer keeps the first) or a value the fast
+    /// for their name alone, which change nothing else, and the repeats of
+    /// a name, which the tokenizer drops). `None` for a value the fast
     /// path does not decode.
     fn allowed_attrs(&self, name: &LocalName, raw: &[RawAttr]) -> Option<Vec<Attribute>> {
         let mut out = Vec::new();
@@ -1241,7 +1247,8 @@ impl Fast<'_> {
                 .iter()
                 .any(|p| self.input[p.name.clone()].eq_ignore_ascii_case(attr_name))
             {
-                return None;
+                // The tokenizer keeps the first of duplicates.
+                continue;
             }
             let local = if attr_name.bytes().any(|b| b.is_ascii_uppercase()) {
                 LocalName::from(attr_name.to_ascii_lowercase())

@@ -176,14 +176,11 @@ fn fast_path_cases() {
         "a<!-- a -- b -->b",
         "a<!-- a --->b",
         "<!DOCTYPE html",
-        "<b title='x' title='y'>dup</b>",
         "nul\0",
         "&#65 numeric without semicolon",
         "&#128;",
         "<b",
-        "</b>",
         "<div/>",
-        "<a href=x><a href=y>nested</a></a>",
         "a<!--->b",
         "<svg><foreignObject><p>x</p></foreignObject></svg>",
         "<svg><desc>x</desc></svg>",
@@ -197,6 +194,7 @@ fn fast_path_cases() {
         "<a href=x><b>y<a href=z>",
         "<a href=x><div>y<a href=z>",
         "<nobr>a<nobr>b",
+        "<section>a</section></span>b",
     ];
     let strict = Policy::strict();
     for input in ["a<hr>b", "<p>a</p><div>b</div>c", "x <h1>t</h1>y"] {
@@ -268,8 +266,27 @@ fn fast_path_tree_builder_cases() {
             r#"<a href="/x" rel="noopener noreferrer">one</a><a href="/y" rel="noopener noreferrer">two</a>"#,
         ),
         (
+            "<a href=x><a href=y>nested</a></a>",
+            r#"<a href="x" rel="noopener noreferrer"></a><a href="y" rel="noopener noreferrer">nested</a>"#,
+        ),
+        (
             "<a href=/x>one<span>s<a href=/y>two",
             r#"<a href="/x" rel="noopener noreferrer">one<span>s</span></a><a href="/y" rel="noopener noreferrer">two</a>"#,
+        ),
+        // An end tag with no element of its name open is ignored.
+        ("<p>a</span>b</p>", "<p>ab</p>"),
+        ("a</img>b</b>", "ab"),
+        ("<b>x</i>y</b>", "<b>xy</b>"),
+        // The tokenizer keeps the first of repeated attributes, and `=`
+        // in an unquoted value as written.
+        ("<b title='x' title='y'>dup</b>", r#"<b title="x">dup</b>"#),
+        (
+            "<a href=/x HREF=/y>l</a>",
+            r#"<a href="/x" rel="noopener noreferrer">l</a>"#,
+        ),
+        (
+            "<a href=/r?a=b&amp;c=d>l</a>",
+            r#"<a href="/r?a=b&amp;c=d" rel="noopener noreferrer">l</a>"#,
         ),
         // `nobr` is a formatting element, unwrapped by ugc.
         ("<nobr>19. Mai</nobr> um", "19. Mai um"),

@@ -76,3 +76,38 @@ impl Fast<'_> {
         Some(())
     }
 }
+
+/// End tags that the tree builder may act on even with no element of
+/// their name open (`form` through its form element pointer, `template`
+/// by the "in head" rules), or that make an element (`made`).
+fn acts_unopened(name: &str) -> bool {
+    ["p", "br", "form", "template"]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name))
+}
+
+impl Fast<'_> {
+    /// Whether the tree builder ignores end tag `name` because no element
+    /// of that name is open among `open` (the fast path's stack holds
+    /// every open element, and only HTML ones): every "in body" rule for
+    /// an end tag then either finds nothing in scope or, for "any other
+    /// end tag" and the adoption agency, walks down to a special element
+    /// (at the latest the root) without a match.
+    fn ignored_in(open: &[super::Open], name: &str) -> bool {
+        !acts_unopened(name)
+            && !open
+                .iter()
+                .any(|o| str::eq_ignore_ascii_case(&o.name, name))
+    }
+
+    /// Whether end tag `name` here is ignored (`ignored_in`).
+    pub(super) fn end_tag_ignored(&self, name: &str) -> bool {
+        Self::ignored_in(&self.open, name)
+    }
+
+    /// Whether end tag `name` is ignored once the current node is popped.
+    pub(super) fn end_tag_ignored_after_current(&self, name: &str) -> bool {
+        let below = self.open.len().saturating_sub(1);
+        Self::ignored_in(&self.open[..below], name)
+    }
+}
