@@ -397,7 +397,7 @@ impl Fast<'_> {
                     Some(b'/') => self.end_tag()?,
                     Some(b'!') if self.input[self.pos..].starts_with("<!--") => self.comment()?,
                     Some(b'!') if self.is_doctype() => self.doctype()?,
-                    Some(b'!' | b'?') => return None,
+                    Some(b'!' | b'?') => self.bogus_comment()?,
                     // A `<` before anything else is text.
                     _ => {
                         self.count_node()?;
@@ -627,10 +627,10 @@ impl Fast<'_> {
             return Some(());
         }
         let name = LocalName::from(tag.name.as_str());
+        // A self-closing flag matters only to void and foreign elements:
+        // on any other HTML element it is an error the tree builder
+        // ignores (`<a/>` opens an `a`).
         let kind = kind(&name)?;
-        if tag.self_closing && !matches!(kind, Kind::Void | Kind::Foreign) {
-            return None;
-        }
         self.close_open_a(&name)?;
         self.implied_end_tags(&name)?;
         let parse_bits = self.open.last().map_or(0, |o| o.parse_bits);

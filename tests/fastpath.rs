@@ -174,14 +174,13 @@ fn fast_path_cases() {
         "<pre><font>x</font></pre>",
         "<textarea>unterminated",
         "a<!-- a -- b -->b",
-        "a<!-- a --->b",
         "<!DOCTYPE html",
         "nul\0",
         "&#65 numeric without semicolon",
         "&#128;",
         "<b",
-        "<div/>",
         "a<!--->b",
+        "a<!-- a --->b",
         "<svg><foreignObject><p>x</p></foreignObject></svg>",
         "<svg><desc>x</desc></svg>",
         "<svg><title>x</title></svg>",
@@ -195,6 +194,7 @@ fn fast_path_cases() {
         "<a href=x><div>y<a href=z>",
         "<nobr>a<nobr>b",
         "<section>a</section></span>b",
+        "<h2>a</h1>b",
     ];
     let strict = Policy::strict();
     for input in ["a<hr>b", "<p>a</p><div>b</div>c", "x <h1>t</h1>y"] {
@@ -237,6 +237,15 @@ fn fast_path_tree_builder_cases() {
         // Empty comments and comments starting with one `-`.
         ("a<!---->b", "ab"),
         ("a<!--- x -->b", "ab"),
+        // Bogus comments run to the first `>`.
+        ("a<?php echo 1; ?>b", "ab"),
+        ("a<![CDATA[x]]>b<!ELEMENT x>c", "abc"),
+        // A self-closing flag on a non-void HTML element is ignored.
+        ("<div/>x", "<div>x</div>"),
+        (
+            "<a href=/x />l</a>",
+            r#"<a href="/x" rel="noopener noreferrer">l</a>"#,
+        ),
         // Foreign content, up to its end tag: unwrapped (its text kept)
         // unless its name is dropped.
         (

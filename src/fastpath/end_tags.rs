@@ -78,12 +78,15 @@ impl Fast<'_> {
 }
 
 /// End tags that the tree builder may act on even with no element of
-/// their name open (`form` through its form element pointer, `template`
-/// by the "in head" rules), or that make an element (`made`).
+/// their name open: a heading's closes any open heading (`<h2>a</h1>`),
+/// `form`'s goes by the form element pointer, `template`'s by the "in
+/// head" rules, and `p` and `br` make an element (`made`).
 fn acts_unopened(name: &str) -> bool {
-    ["p", "br", "form", "template"]
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case(name))
+    [
+        "p", "br", "form", "template", "h1", "h2", "h3", "h4", "h5", "h6",
+    ]
+    .iter()
+    .any(|n| n.eq_ignore_ascii_case(name))
 }
 
 impl Fast<'_> {
@@ -109,5 +112,24 @@ impl Fast<'_> {
     pub(super) fn end_tag_ignored_after_current(&self, name: &str) -> bool {
         let below = self.open.len().saturating_sub(1);
         Self::ignored_in(&self.open[..below], name)
+    }
+}
+
+impl Fast<'_> {
+    /// `<?…>`, or `<!…>` other than a comment or doctype (`<?php … ?>`,
+    /// `<![CDATA[…]]>` outside foreign content): a bogus comment up to the
+    /// first `>`, where both the tokenizer and the lexical step end it.
+    /// Only where it is removed: a kept one would be written as a comment
+    /// with the text the tokenizer gives it, which is the full pipeline's
+    /// to work out.
+    pub(super) fn bogus_comment(&mut self) -> Option<()> {
+        if self.policy.comments && !self.hidden() {
+            return None;
+        }
+        let len = memchr::memchr(b'>', &self.bytes[self.pos..])?;
+        self.count_node()?;
+        self.note_node(false);
+        self.pos += len + 1;
+        Some(())
     }
 }
