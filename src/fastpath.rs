@@ -918,10 +918,11 @@ impl Fast<'_> {
     }
 
     /// Before end tag `name` of a block, `li`, `dd` or `dt` that is open
-    /// with only `p`, `li`, `dd` and `dt` elements above it: pops those,
-    /// as the tree builder's implied end tags do. They are each the last
-    /// child of the next, so none has a next sibling that needs a
-    /// newline. Anything else is left for the caller to refuse.
+    /// with no formatting element or form above it: pops those above it,
+    /// as the tree builder's implied end tags and its "pop until" do.
+    /// They are each the last child of the next, so none has a next
+    /// sibling that needs a newline. Anything else is left for the caller
+    /// to refuse.
     fn close_implied(&mut self, name: &str) -> Option<()> {
         let Some(target) = self
             .open
@@ -930,13 +931,17 @@ impl Fast<'_> {
         else {
             return Some(());
         };
-        let implied = |o: &Open| {
-            matches!(
-                o.name,
-                local_name!("p") | local_name!("li") | local_name!("dd") | local_name!("dt")
-            )
-        };
         let target_name = &self.open[target].name;
+        // A formatting element popped stays on the list of active
+        // formatting elements, to be made again at the next text; a form
+        // popped leaves the form element pointer set; an `ol` or `ul`
+        // puts an `li` out of list item scope (its end tag is ignored).
+        let li = *target_name == local_name!("li");
+        let implied = |o: &Open| {
+            kind(&o.name) != Some(Kind::Formatting)
+                && o.name != local_name!("form")
+                && !(li && matches!(o.name, local_name!("ol") | local_name!("ul")))
+        };
         let closes = matches!(
             kind(target_name),
             Some(Kind::Block | Kind::Item | Kind::Pre)

@@ -117,8 +117,9 @@ fn fast_path_hit_rate_on_the_diary_corpus() {
     );
 }
 
-/// Well below the measured rate, so only a real regression trips it.
-const MIN_DIARY_HIT_PERCENT: usize = 85;
+/// Just below the measured rate (535 of 593 documents, 90.2%), so that
+/// a construct the fast path stops handling shows.
+const MIN_DIARY_HIT_PERCENT: usize = 89;
 
 /// Inputs the fast path must answer (and get right), one per feature it
 /// handles; and inputs it must leave to the full pipeline.
@@ -195,6 +196,9 @@ fn fast_path_cases() {
         "<nobr>a<nobr>b",
         "<section>a</section></span>b",
         "<h2>a</h1>b",
+        "<div><b>a</div>b",
+        "<ul><li>a<ul></li>x",
+        "<div><form><span>a</div>",
     ];
     let strict = Policy::strict();
     for input in ["a<hr>b", "<p>a</p><div>b</div>c", "x <h1>t</h1>y"] {
@@ -281,6 +285,16 @@ fn fast_path_tree_builder_cases() {
         (
             "<a href=/x>one<span>s<a href=/y>two",
             r#"<a href="/x" rel="noopener noreferrer">one<span>s</span></a><a href="/y" rel="noopener noreferrer">two</a>"#,
+        ),
+        // A block's end tag closes what is open above it.
+        ("<div><span>a</div>b", "<div><span>a</span></div>b"),
+        (
+            "<div><p>a<span>b</div>c",
+            "<div><p>a<span>b</span></p></div>c",
+        ),
+        (
+            "<ul><li>a<span>b</li></ul>",
+            "<ul><li>a<span>b</span></li></ul>",
         ),
         // An end tag with no element of its name open is ignored.
         ("<p>a</span>b</p>", "<p>ab</p>"),
