@@ -26,6 +26,11 @@
 //! tags, report spans, text-only). `tests/fastpath.rs` and the `fastpath`
 //! fuzz target check that whenever it answers, the answer is byte for byte
 //! the full pipeline's.
+//!
+//! A few constructs of that kind are common enough in posts to follow
+//! exactly, each in a file of its own: end tags that make an element
+//! (`</br>`, a stray `</p>`: `end_tags.rs`), and `svg` and `math`
+//! content (`foreign.rs`).
 
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
@@ -35,6 +40,10 @@ use crate::report::Report;
 use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
 use crate::serialize::{escape_attr, escape_text, find_stop};
 use crate::tags;
+
+mod end_tags;
+mod foreign;
+mod formatting;
 
 /// Whether the fast path can serve this policy at all: it models neither
 /// the lexical step's escapes (escape mode), nor the tree transforms, nor
@@ -159,12 +168,15 @@ enum Kind {
     /// Raw text or RCDATA (`script`, `style`, `textarea`, …): read to
     /// its end tag.
     RawText,
+    /// `svg` and `math`: foreign content, handled only where it is
+    /// removed whole (`foreign.rs`).
+    Foreign,
 }
 
 /// The kind of a start tag, or `None` for tags the fast path leaves to
 /// the full pipeline: every tag with a rule of its own in the "in body"
 /// insertion mode that is not modelled here (tables, forms,
-/// foreign content, `select`, scope boundaries and markers, ruby parts,
+/// `select`, scope boundaries and markers, ruby parts,
 /// `template`, head elements), and `search`, which html5ever 0.40 leaves
 /// out of its special set while browsers have it (the sanitizer follows
 /// html5ever; see `tags::is_special`): not worth modelling here.
@@ -217,7 +229,10 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("strike")
         | local_name!("strong")
         | local_name!("tt")
-        | local_name!("u") => Kind::Formatting,
+        | local_name!("u")
+        // Closed first if one is in scope, which `misnested` sends to the
+        // full pipeline.
+        | local_name!("nobr") => Kind::Formatting,
         local_name!("script")
         | local_name!("style")
         | local_name!("xmp")
@@ -227,6 +242,7 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("noscript")
         | local_name!("textarea")
         | local_name!("title") => Kind::RawText,
+        local_name!("svg") | local_name!("math") => Kind::Foreign,
         // `base`, `basefont`, `bgsound`, `link` and `meta` by the "in
         // head" rules, which insert and pop them just the same.
         local_name!("area")
@@ -257,8 +273,6 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("keygen")
         | local_name!("listing")
         | local_name!("marquee")
-        | local_name!("math")
-        | local_name!("nobr")
         | local_name!("object")
         | local_name!("optgroup")
         | local_name!("option")
@@ -269,7 +283,6 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("rtc")
         | local_name!("search")
         | local_name!("select")
-        | local_name!("svg")
         | local_name!("table")
         | local_name!("tbody")
         | local_name!("td")
@@ -471,7 +484,7 @@ impl Fast<'_> {
                     Some(b'/') => self.end_tag()?,
                     Some(b'!') if self.input[self.pos..].starts_with("<!--") => self.comment()?,
                     Some(b'!') if self.is_doctype() => self.doctype()?,
-                    Some(b'!' | b'?') => return None,
+                    Some(b'!' | b'?') => self.bogus_comment()?,
                     // A `<` before anything else is text.
                     _ => {
                         self.count_node()?;
@@ -757,13 +770,31 @@ impl Fast<'_> {
 
     fn start_tag_with(&mut self, attrs: &mut Vec<RawAttr>) -> Option<()> {
         let tag = self.scan_start_tag(attrs)?;
-        let name = &self.input[tag.name];
-        // Interned straight from the input, unless it needs lower-casing.
-        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        let name = self.tag_name(tag.name);
+        self.insert_start_tag(name, attrs, tag.self_closing, tag.end)
+    }
+
+    /// A tag name as the tokenizer gives it: interned straight from the
+    /// input, unless it needs lower-casing.
+    fn tag_name(&self, range: std::ops::Range<usize>) -> LocalName {
+        let name = &self.input[range];
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
             LocalName::from(name.to_ascii_lowercase())
         } else {
             LocalName::from(name)
-        };
+        }
+    }
+
+    /// The start tag `name` with `attrs`, ending at `end`: read at
+    /// `self.pos`, or made by the tree builder from an end tag (as for
+    /// `</br>` and a stray `</p>`).
+    fn insert_start_tag(
+        &mut self,
+        name: LocalName,
+        attrs: &[RawAttr],
+        self_closing: bool,
+        end: usize,
+    ) -> Option<()> {
         if matches!(
             name,
             local_name!("html") | local_name!("head") | local_name!("body")
@@ -771,13 +802,14 @@ impl Fast<'_> {
             // In a fragment the tree builder ignores these (`html` adds
             // its attributes to the fragment's root, which is never
             // written).
-            self.pos = tag.end;
+            self.pos = end;
             return Some(());
         }
+        // A self-closing flag matters only to void and foreign elements:
+        // on any other HTML element it is an error the tree builder
+        // ignores (`<a/>` opens an `a`).
         let kind = kind(&name)?;
-        if tag.self_closing && kind != Kind::Void {
-            return None;
-        }
+        self.close_open_a(&name)?;
         self.implied_end_tags(&name)?;
         let parse_bits = self.open.last().map_or(0, |o| o.parse_bits);
         if self.open.len() >= self.max_depth {
@@ -801,10 +833,11 @@ impl Fast<'_> {
             let attrs = self.allowed_attrs(&name, attrs)?;
             self.write_start_tag(&name, attrs);
         }
-        self.pos = tag.end;
+        self.pos = end;
         match kind {
             Kind::Void => return Some(()),
             Kind::RawText => return self.raw_text(&name, fate),
+            Kind::Foreign => return self.foreign(&name, fate, self_closing),
             _ => {}
         }
         let inner_bits = child_bits(parse_bits, &name);
@@ -918,19 +951,15 @@ impl Fast<'_> {
     }
 
     /// A comment at `self.pos` (`<!--`), of the plain form where the
-    /// tokenizer and the lexical step agree where it ends: no `--` in it,
-    /// and no `-` or `>` first or `-` last.
+    /// tokenizer and the lexical step agree where it ends
+    /// (`plain_comment`).
     /// Removed, or kept where the policy keeps comments and the
     /// sanitizer's test says it is safe.
     fn comment(&mut self) -> Option<()> {
         let body_start = self.pos + 4;
         let len = memchr::memmem::find(&self.bytes[body_start..], b"-->")?;
         let body = &self.input[body_start..body_start + len];
-        if body.is_empty()
-            || body.starts_with(['>', '-'])
-            || body.ends_with('-')
-            || body.contains("--")
-        {
+        if !plain_comment(body) {
             return None;
         }
         self.count_node()?;
@@ -1052,6 +1081,13 @@ impl Fast<'_> {
             self.pos = close.end;
             return Some(());
         }
+        if let Some(made) = self.end_tag_makes_element(name) {
+            return self.element_from_end_tag(made, close.end);
+        }
+        if self.end_tag_ignored(name) {
+            self.pos = close.end;
+            return Some(());
+        }
         self.close_implied(name)?;
         let open = self.open.last()?;
         if !str::eq_ignore_ascii_case(&open.name, name) {
@@ -1069,10 +1105,11 @@ impl Fast<'_> {
     }
 
     /// Before end tag `name` of a block, `li`, `dd` or `dt` that is open
-    /// with only `p`, `li`, `dd` and `dt` elements above it: pops those,
-    /// as the tree builder's implied end tags do. They are each the last
-    /// child of the next, so none has a next sibling that needs a
-    /// newline. Anything else is left for the caller to refuse.
+    /// with no formatting element or form above it: pops those above it,
+    /// as the tree builder's implied end tags and its "pop until" do.
+    /// They are each the last child of the next, so none has a next
+    /// sibling that needs a newline. Anything else is left for the caller
+    /// to refuse.
     fn close_implied(&mut self, name: &str) -> Option<()> {
         let Some(target) = self
             .open
@@ -1081,13 +1118,17 @@ impl Fast<'_> {
         else {
             return Some(());
         };
-        let implied = |o: &Open| {
-            matches!(
-                o.name,
-                local_name!("p") | local_name!("li") | local_name!("dd") | local_name!("dt")
-            )
-        };
         let target_name = &self.open[target].name;
+        // A formatting element popped stays on the list of active
+        // formatting elements, to be made again at the next text; a form
+        // popped leaves the form element pointer set; an `ol` or `ul`
+        // puts an `li` out of list item scope (its end tag is ignored).
+        let li = *target_name == local_name!("li");
+        let implied = |o: &Open| {
+            kind(&o.name) != Some(Kind::Formatting)
+                && o.name != local_name!("form")
+                && !(li && matches!(o.name, local_name!("ol") | local_name!("ul")))
+        };
         let closes = matches!(
             kind(target_name),
             Some(Kind::Block | Kind::Item | Kind::Pre)
@@ -1154,6 +1195,13 @@ impl Fast<'_> {
                 {
                     return None;
                 }
+                if self.end_tag_makes_element_after_current(end_name) {
+                    return Some(true);
+                }
+                // The next sibling is whatever follows it.
+                if self.end_tag_ignored_after_current(end_name) {
+                    return None;
+                }
                 let parent = self
                     .open
                     .len()
@@ -1201,7 +1249,8 @@ impl Fast<'_> {
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
             .count();
-        if len == 0 {
+        // `</` and anything but a letter starts a bogus comment.
+        if len == 0 || !self.bytes[start].is_ascii_alphabetic() {
             return None;
         }
         let mut i = start + len;
@@ -1228,6 +1277,14 @@ impl Fast<'_> {
             }
         }
     }
+}
+
+/// Whether a comment whose text up to the first `-->` is `body` is
+/// one the tokenizer ends there too, with `body` as its text: no `--`
+/// inside (the tokenizer's end states), no `>` or `->` first (`<!-->`
+/// and `<!--->` end at once), no `-` last. `<!---->` is an empty comment.
+fn plain_comment(body: &str) -> bool {
+    !(body.starts_with('>') || body.starts_with("->") || body.ends_with('-') || body.contains("--"))
 }
 
 /// An end tag as read: the range of its name, and where it ends (just
@@ -1339,8 +1396,9 @@ impl Fast<'_> {
 
     /// An attribute value at `start`: quoted (then followed by
     /// whitespace, `/` or `>`) or unquoted (then ended by whitespace or
-    /// `>`, and free of the bytes the tokenizer complains about). Its
-    /// range, and the index just past it.
+    /// `>`, and free of the bytes the tokenizer complains about, but for
+    /// `=`, which query strings are full of and which it keeps as
+    /// written). Its range, and the index just past it.
     fn value(&self, start: usize) -> Option<(std::ops::Range<usize>, usize)> {
         let bytes = self.bytes;
         let quote = *bytes.get(start)?;
@@ -1358,11 +1416,7 @@ impl Fast<'_> {
             .take_while(|&&b| !is_space(b) && b != b'>')
             .count();
         let raw = &bytes[start..start + len];
-        if len == 0
-            || raw
-                .iter()
-                .any(|b| matches!(b, b'"' | b'\'' | b'<' | b'=' | b'`'))
-        {
+        if len == 0 || raw.iter().any(|b| matches!(b, b'"' | b'\'' | b'<' | b'`')) {
             return None;
         }
         Some((start..start + len, start + len))
@@ -1371,8 +1425,8 @@ impl Fast<'_> {
     /// The attributes of a kept element `name` that the policy allows,
     /// names lower-cased and values decoded, as the parser would give
     /// them to the sanitizer (less those the sanitizer would drop first
-    /// for their name alone, which change nothing else). `None` for a
-    /// duplicate name (the tokenizer keeps the first) or a value the fast
+    /// for their name alone, which change nothing else, and the repeats of
+    /// a name, which the tokenizer drops). `None` for a value the fast
     /// path does not decode.
     fn allowed_attrs(&self, name: &LocalName, raw: &[RawAttr]) -> Option<Vec<Attribute>> {
         let mut out = Vec::new();
@@ -1382,7 +1436,8 @@ impl Fast<'_> {
                 .iter()
                 .any(|p| self.input[p.name.clone()].eq_ignore_ascii_case(attr_name))
             {
-                return None;
+                // The tokenizer keeps the first of duplicates.
+                continue;
             }
             if !self.policy.attr_names.may_allow(attr_name.as_bytes()) {
                 continue;

@@ -157,8 +157,9 @@ fn fast_path_hit_rate_on_the_diary_corpus() {
     );
 }
 
-/// Well below the measured rate, so only a real regression trips it.
-const MIN_DIARY_HIT_PERCENT: usize = 50;
+/// Just below the measured rate (535 of 593 documents, 90.2%), so that
+/// a construct the fast path stops handling shows.
+const MIN_DIARY_HIT_PERCENT: usize = 89;
 
 /// Inputs the fast path must answer (and get right), one per feature it
 /// handles; and inputs it must leave to the full pipeline.
@@ -210,21 +211,34 @@ fn fast_path_cases() {
         "<li><span>a<li>b",
         "<b>x<i>y</b>z</i>",
         "<table><tr><td>x</td></tr></table>",
-        "<svg><circle/></svg>",
         "<pre>&#10;x</pre>",
         "<pre><font>x</font></pre>",
         "<textarea>unterminated",
         "a<!-- a -- b -->b",
-        "a<!-- a --->b",
         "<!DOCTYPE html",
-        "<b title='x' title='y'>dup</b>",
         "nul\0",
         "&#65 numeric without semicolon",
         "&#128;",
         "<b",
-        "</b>",
-        "<div/>",
-        "<a href=x><a href=y>nested</a></a>",
+        "a<!--->b",
+        "a<!-- a --->b",
+        "<svg><foreignObject><p>x</p></foreignObject></svg>",
+        "<svg><desc>x</desc></svg>",
+        "<svg><title>x</title></svg>",
+        "<math><mi>x</mi></math>",
+        "<svg><![CDATA[<p>x]]></svg>",
+        "<svg><style><b></style></svg>",
+        "<svg><style/></svg><p>x</p>",
+        "<div><svg><g></div>",
+        "<svg><font color=red>x</font></svg>",
+        "<a href=x><b>y<a href=z>",
+        "<a href=x><div>y<a href=z>",
+        "<nobr>a<nobr>b",
+        "<section>a</section></span>b",
+        "<h2>a</h1>b",
+        "<div><b>a</div>b",
+        "<ul><li>a<ul></li>x",
+        "<div><form><span>a</div>",
     ];
     let strict = Policy::strict();
     for input in ["a<hr>b", "<p>a</p><div>b</div>c", "x <h1>t</h1>y"] {
@@ -245,5 +259,122 @@ fn fast_path_cases() {
             None,
             "the fast path should leave {input:?} to the full pipeline"
         );
+    }
+}
+
+/// Constructs where the tree builder does more than append a node, each
+/// with the output its rules give (worked out by hand from html5ever's
+/// "in body" and "in foreign content" rules and the sanitizer's, not
+/// taken from either implementation): the fast path must answer with
+/// exactly that, and so must the full pipeline.
+#[test]
+fn fast_path_tree_builder_cases() {
+    let ugc = [
+        // A stray `</p>` (no `p` in button scope) inserts an empty `p`.
+        ("<p>a<div>b</div></p>c", "<p>a</p><div>b</div><p></p>c"),
+        ("</p>", "<p></p>"),
+        ("<p>x</p></p>", "<p>x</p><p></p>"),
+        ("<ul><li>a</p></li></ul>", "<ul><li>a<p></p></li></ul>"),
+        // `</br>` is read as `<br>`.
+        ("a</br>b", "a<br>b"),
+        ("<p>a</BR >b</p>", "<p>a<br>b</p>"),
+        // Empty comments and comments starting with one `-`.
+        ("a<!---->b", "ab"),
+        ("a<!--- x -->b", "ab"),
+        // Bogus comments run to the first `>`.
+        ("a<?php echo 1; ?>b", "ab"),
+        ("a<![CDATA[x]]>b<!ELEMENT x>c", "abc"),
+        // A self-closing flag on a non-void HTML element is ignored.
+        ("<div/>x", "<div>x</div>"),
+        (
+            "<a href=/x />l</a>",
+            r#"<a href="/x" rel="noopener noreferrer">l</a>"#,
+        ),
+        // Foreign content, up to its end tag: unwrapped (its text kept)
+        // unless its name is dropped.
+        (
+            r#"a<svg viewBox="0 0 1 1"><g><path d="M0"/></g></svg>b"#,
+            "ab",
+        ),
+        ("<svg/>x", "x"),
+        ("<svg><g>unclosed", "unclosed"),
+        ("<svg><g></svg>q", "q"),
+        ("<svg><style>.a{}</style><circle/></svg>z", "z"),
+        ("<svg><script>x</script></svg>z", "z"),
+        ("<math><mrow><msup></msup></mrow></math>x", "x"),
+        ("<svg><g>a<!-- c -->b</G></svg>c", "abc"),
+        ("<p>x<svg>y</svg>z</p>", "<p>xyz</p>"),
+        ("<svg><style>a</style>b<clipPath>c</clipPath></svg>", "bc"),
+        ("<math>1 &lt; 2</math>", "1 &lt; 2"),
+        // ... or up to an HTML tag that breaks out of it.
+        ("<p>x<svg><g><p>y</p>", "<p>x</p><p>y</p>"),
+        ("a<svg><text>b</br>c", "ab<br>c"),
+        ("<svg><g>a</p>b", "a<p></p>b"),
+        ("<svg><b>a</b>", "<b>a</b>"),
+        ("<div><svg>x<div>y</div></div>", "<div>x<div>y</div></div>"),
+        // An `a` while another is open closes it first (the adoption
+        // agency, with no furthest block and nothing to reconstruct).
+        (
+            "<a href=/x>one<a href=/y>two</a>",
+            r#"<a href="/x" rel="noopener noreferrer">one</a><a href="/y" rel="noopener noreferrer">two</a>"#,
+        ),
+        (
+            "<a href=x><a href=y>nested</a></a>",
+            r#"<a href="x" rel="noopener noreferrer"></a><a href="y" rel="noopener noreferrer">nested</a>"#,
+        ),
+        (
+            "<a href=/x>one<span>s<a href=/y>two",
+            r#"<a href="/x" rel="noopener noreferrer">one<span>s</span></a><a href="/y" rel="noopener noreferrer">two</a>"#,
+        ),
+        // A block's end tag closes what is open above it.
+        ("<div><span>a</div>b", "<div><span>a</span></div>b"),
+        (
+            "<div><p>a<span>b</div>c",
+            "<div><p>a<span>b</span></p></div>c",
+        ),
+        (
+            "<ul><li>a<span>b</li></ul>",
+            "<ul><li>a<span>b</span></li></ul>",
+        ),
+        // An end tag with no element of its name open is ignored.
+        ("<p>a</span>b</p>", "<p>ab</p>"),
+        ("a</img>b</b>", "ab"),
+        ("<b>x</i>y</b>", "<b>xy</b>"),
+        // The tokenizer keeps the first of repeated attributes, and `=`
+        // in an unquoted value as written.
+        ("<b title='x' title='y'>dup</b>", r#"<b title="x">dup</b>"#),
+        (
+            "<a href=/x HREF=/y>l</a>",
+            r#"<a href="/x" rel="noopener noreferrer">l</a>"#,
+        ),
+        (
+            "<a href=/r?a=b&amp;c=d>l</a>",
+            r#"<a href="/r?a=b&amp;c=d" rel="noopener noreferrer">l</a>"#,
+        ),
+        // `nobr` is a formatting element, unwrapped by ugc.
+        ("<nobr>19. Mai</nobr> um", "19. Mai um"),
+    ];
+    let strict = [
+        // Unwrapped blocks around the element an end tag makes.
+        ("<div>a</div></p>b", "a\nb"),
+        ("x<section>a</section></br>b", "x\na\n<br>b"),
+        ("x<section>a</section><svg></svg>b", "x\na\nb"),
+    ];
+    for (policy_name, policy, cases) in [
+        ("ugc", Policy::ugc(), &ugc[..]),
+        ("strict", Policy::strict(), &strict[..]),
+    ] {
+        for (input, expected) in cases {
+            assert_eq!(
+                policy.clean_full(input),
+                *expected,
+                "full pipeline, {policy_name}, input {input:?}"
+            );
+            assert_eq!(
+                policy.clean_fast(input).as_deref(),
+                Some(*expected),
+                "fast path, {policy_name}, input {input:?}"
+            );
+        }
     }
 }
