@@ -124,7 +124,13 @@ pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
         open: Vec::new(),
         levels: vec![Sibling::None],
         nodes: 0,
-        max_nodes: policy.limits.max_nodes / 2,
+        // The count is an upper bound on the parser's (one per element,
+        // comment and text run, whether or not the parser merges the
+        // run); the margin leaves the last stretch before the limit to
+        // the full pipeline all the same. A margin of half the limit made
+        // a post of 100 000 elements scan to its end and then go through
+        // the full pipeline anyway.
+        max_nodes: policy.limits.max_nodes - policy.limits.max_nodes / 64,
         max_depth: policy.limits.max_depth.saturating_sub(4),
         pre_first: false,
         restart: None,

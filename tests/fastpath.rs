@@ -143,6 +143,50 @@ fn fast_path_equals_full_pipeline_on_every_corpus_and_policy() {
     }
 }
 
+/// Near the node limit: the fast path's count of nodes is an upper bound
+/// on the parser's, so wherever it answers, the full pipeline stays under
+/// the limit too; past it, both give the input as text.
+#[test]
+fn fast_path_at_the_node_limit() {
+    let mut limits = safe_markup::Limits::default();
+    limits.max_nodes = 1_000;
+    let policy = Policy::ugc()
+        .to_builder()
+        .limits(limits)
+        .build()
+        .expect("builds");
+    type Shape = fn(usize) -> String;
+    let shapes: [(&str, Shape); 5] = [
+        ("b", |k| "<b>x</b>".repeat(k)),
+        ("a in a", |k| "<a>".repeat(k) + "x"),
+        ("p and text", |k| "<p>x\n".repeat(k)),
+        ("comments", |k| "<!--c-->y".repeat(k)),
+        ("stray </p> and </br>", |k| "</p>z</br>".repeat(k)),
+    ];
+    let (mut answered, mut over) = (0, 0);
+    for (name, make) in shapes {
+        for k in (200..1_100).step_by(3) {
+            let input = make(k);
+            let full = policy.clean_full(&input);
+            if full.starts_with("&lt;") {
+                over += 1;
+            }
+            let differs = |got: &str| safe_markup_check::first_difference(&full, got);
+            if let Some(fast) = policy.clean_fast(&input) {
+                answered += 1;
+                assert!(fast == full, "{name} × {k}: {}", differs(&fast));
+            }
+            let clean = policy.clean(&input);
+            assert!(clean == full, "{name} × {k}, clean: {}", differs(&clean));
+        }
+    }
+    // Both sides of the limit were reached.
+    assert!(
+        answered > 300 && over > 300,
+        "answered {answered}, over {over}"
+    );
+}
+
 /// The fast path must keep serving the diary corpus under `ugc`: a change
 /// that makes it fall back everywhere is a performance regression no
 /// other test would see.
