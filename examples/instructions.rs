@@ -32,7 +32,8 @@
 //!
 //! With `--hit-rate` (a safe-markup engine), it prints instead how many
 //! documents, and bytes, the fast path answers on its own
-//! (`Policy::clean_fast`) rather than leaving to the full pipeline.
+//! (`Policy::clean_fast`) rather than leaving to the full pipeline, and
+//! how many `Policy::clean` cleans in two parts (`Policy::clean_resumed`).
 //! With `--fast-only` (a safe-markup engine), [`clean_all`] runs only the
 //! fast path on every document, so the count is the fast path's own cost,
 //! including the partial scans of documents it then leaves to the full
@@ -183,6 +184,17 @@ fn hit_rate(dir: &str, engine: &str) -> ExitCode {
         docs.len(),
         percent(hits.len(), docs.len()),
         percent(hit_bytes, bytes),
+    );
+    // The rest: cleaned in two parts (a start through the fast path), or
+    // all through the full pipeline.
+    let two_parts: Vec<&String> = docs
+        .iter()
+        .filter(|d| policy.clean_resumed(d).is_some())
+        .collect();
+    println!(
+        "in two parts: {} docs, {} bytes",
+        two_parts.len(),
+        two_parts.iter().map(|d| d.len()).sum::<usize>(),
     );
     ExitCode::SUCCESS
 }
