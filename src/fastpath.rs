@@ -528,6 +528,14 @@ impl Fast<'_> {
         }
     }
 
+    /// The open element below the current node.
+    fn parent_of_current(&self) -> Option<&Open> {
+        self.open
+            .len()
+            .checked_sub(2)
+            .and_then(|k| self.open.get(k))
+    }
+
     fn hidden(&self) -> bool {
         self.open.last().is_some_and(|o| o.fate == Fate::Hidden)
     }
@@ -896,10 +904,7 @@ impl Fast<'_> {
     /// Whether start tag `name` makes the tree builder close the parent of
     /// the current node too (or anything else: then the caller stops).
     fn closes_parent_too(&self, name: &LocalName) -> bool {
-        self.open
-            .len()
-            .checked_sub(2)
-            .and_then(|k| self.open.get(k))
+        self.parent_of_current()
             .is_some_and(|parent| misnested(parent.parse_bits, &parent.name, name))
     }
 
@@ -1208,11 +1213,7 @@ impl Fast<'_> {
                 if self.end_tag_ignored_after_current(end_name) {
                     return None;
                 }
-                let parent = self
-                    .open
-                    .len()
-                    .checked_sub(2)
-                    .and_then(|k| self.open.get(k));
+                let parent = self.parent_of_current();
                 match parent {
                     None => false,
                     Some(p) if p.fate == Fate::Kept => false,

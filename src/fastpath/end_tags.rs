@@ -43,11 +43,7 @@ impl Fast<'_> {
     /// popped: then that element, not an end tag, is the current node's
     /// next sibling.
     pub(super) fn end_tag_makes_element_after_current(&self, name: &str) -> bool {
-        let parent = self
-            .open
-            .len()
-            .checked_sub(2)
-            .and_then(|k| self.open.get(k));
+        let parent = self.parent_of_current();
         match parent {
             Some(o) => made(o.parse_bits, &o.name, name),
             None => made(0, &local_name!("html"), name),
