@@ -188,33 +188,6 @@ enum Kind {
 /// html5ever; see `tags::is_special`): not worth modelling here.
 fn kind(name: &LocalName) -> Option<Kind> {
     Some(match *name {
-        local_name!("address")
-        | local_name!("article")
-        | local_name!("aside")
-        | local_name!("blockquote")
-        | local_name!("center")
-        | local_name!("details")
-        | local_name!("dialog")
-        | local_name!("dir")
-        | local_name!("div")
-        | local_name!("dl")
-        | local_name!("fieldset")
-        | local_name!("figcaption")
-        | local_name!("figure")
-        | local_name!("footer")
-        | local_name!("header")
-        | local_name!("hgroup")
-        | local_name!("main")
-        | local_name!("menu")
-        | local_name!("nav")
-        | local_name!("ol")
-        | local_name!("p")
-        | local_name!("section")
-        | local_name!("summary")
-        | local_name!("ul")
-        // Ignored while another is open (the form element pointer),
-        // which `misnested` sends to the full pipeline.
-        | local_name!("form") => Kind::Block,
         local_name!("h1")
         | local_name!("h2")
         | local_name!("h3")
@@ -297,6 +270,11 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("th")
         | local_name!("thead")
         | local_name!("tr") => return None,
+        // Every other tag that closes an open `p` (`div`, `ul`, `form`, …;
+        // those with rules of their own are matched above). A `form`
+        // is ignored while another is open (the form element pointer),
+        // which `misnested` sends to the full pipeline.
+        _ if tags::closes_p(name) => Kind::Block,
         // The serializer writes no end tag for these; the tree builder
         // must agree, and it does only for the ones listed above.
         _ if tags::is_void(name) => return None,
