@@ -136,20 +136,13 @@ impl Policy {
         // Most posts are well-formed: the fast path writes those directly,
         // and answers only where it gives the full pipeline's bytes.
         match fastpath::answer(self, input) {
-            fastpath::Answer::Whole(html) => html,
-            fastpath::Answer::Prefix {
-                mut html,
-                rest,
-                nodes,
-            } => match self.clean_rest(&input[rest..], nodes) {
-                Some(tail) => {
-                    html.push_str(&tail);
-                    html
-                }
-                None => self.cleaned(input, Report::discarding()).html,
-            },
-            fastpath::Answer::None => self.cleaned(input, Report::discarding()).html,
+            fastpath::Answer::Whole(html) => Some(html),
+            fastpath::Answer::Prefix { html, rest, nodes } => {
+                self.with_rest(html, &input[rest..], nodes)
+            }
+            fastpath::Answer::None => None,
         }
+        .unwrap_or_else(|| self.cleaned(input, Report::discarding()).html)
     }
 
     /// [`Policy::clean`] where the fast path cleans a start of the input
@@ -169,16 +162,18 @@ impl Policy {
     #[doc(hidden)]
     pub fn clean_resumed(&self, input: &str) -> Option<String> {
         match fastpath::answer(self, input) {
-            fastpath::Answer::Prefix {
-                mut html,
-                rest,
-                nodes,
-            } => {
-                html.push_str(&self.clean_rest(&input[rest..], nodes)?);
-                Some(html)
+            fastpath::Answer::Prefix { html, rest, nodes } => {
+                self.with_rest(html, &input[rest..], nodes)
             }
             fastpath::Answer::Whole(_) | fastpath::Answer::None => None,
         }
+    }
+
+    /// The fast path's `html` for a start of the input, followed by the
+    /// full pipeline's output for the `rest` (see `clean_rest`).
+    fn with_rest(&self, mut html: String, rest: &str, nodes: usize) -> Option<String> {
+        html.push_str(&self.clean_rest(rest, nodes)?);
+        Some(html)
     }
 
     /// The full pipeline's output for the `rest` of an input whose start
