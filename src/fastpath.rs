@@ -456,7 +456,13 @@ fn plain_char(n: u32) -> Option<char> {
 
 impl Fast<'_> {
     fn run(&mut self) -> Option<()> {
+        // Text right after text joins the same node in the parser's tree
+        // (the sink merges adjacent text), so only the first of a run of
+        // text and stray `<` counts toward the node limit: a megabyte of
+        // `<` is one node, not a million.
+        let mut after_text = false;
         while let Some(&b) = self.bytes.get(self.pos) {
+            let was_text = std::mem::replace(&mut after_text, false);
             if b == b'<' {
                 match self.bytes.get(self.pos + 1) {
                     Some(c) if c.is_ascii_alphabetic() => {
@@ -471,15 +477,21 @@ impl Fast<'_> {
                     Some(b'!' | b'?') => self.bogus_comment()?,
                     // A `<` before anything else is text.
                     _ => {
-                        self.count_node()?;
+                        if !was_text {
+                            self.count_node()?;
+                        }
                         self.write_text("<");
                         self.note_text(b'<');
                         self.pos += 1;
+                        after_text = true;
                     }
                 }
             } else {
-                self.count_node()?;
+                if !was_text {
+                    self.count_node()?;
+                }
                 self.text()?;
+                after_text = true;
             }
         }
         self.close_all();

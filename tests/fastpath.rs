@@ -156,12 +156,14 @@ fn fast_path_at_the_node_limit() {
         .build()
         .expect("builds");
     type Shape = fn(usize) -> String;
-    let shapes: [(&str, Shape); 5] = [
+    let shapes: [(&str, Shape); 6] = [
         ("b", |k| "<b>x</b>".repeat(k)),
         ("a in a", |k| "<a>".repeat(k) + "x"),
         ("p and text", |k| "<p>x\n".repeat(k)),
         ("comments", |k| "<!--c-->y".repeat(k)),
         ("stray </p> and </br>", |k| "</p>z</br>".repeat(k)),
+        // Text and stray `<` run together into one node.
+        ("stray <", |k| "x<<i>< y<<</i>".repeat(k)),
     ];
     let (mut answered, mut over) = (0, 0);
     for (name, make) in shapes {
