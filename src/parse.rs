@@ -37,17 +37,68 @@ pub(crate) type StartTag = (String, (u32, u32));
 /// tree builder treats text the same however it is split (the standard
 /// defines it per character), so the run is flushed before any other
 /// token, before the tokenizer asks about the current node, and at the end
-/// of each chunk. Parse errors stop here: the sink ignores them.
+/// of the input (not at the end of a chunk: text adds one
+/// node at most, which the sink counts when the run arrives). Parse errors
+/// stop here: the sink ignores them.
 struct Tokens<'a> {
     tree: TreeBuilder<Handle, Sink>,
     starts: &'a [StartTag],
     next: Cell<usize>,
-    text: RefCell<Option<(StrTendril, u64)>>,
+    text: RefCell<Run>,
+}
+
+/// A run of character tokens not yet passed on. The tokenizer ends a token
+/// at every newline, so most runs have several. The first is kept as the
+/// tokenizer gave it (a slice of its chunk, which the sink copies to its
+/// exact size); from the second on, they are joined in `joined`, a buffer
+/// reused for every run, and passed on as one exact copy. Joining them in
+/// the first tendril instead would grow it to the next power of two, and
+/// the tree would keep it at that size: a third more than the text, on
+/// average, at the peak.
+#[derive(Default)]
+struct Run {
+    first: Option<(StrTendril, u64)>,
+    joined: String,
+    is_joined: bool,
+}
+
+impl Run {
+    fn push(&mut self, text: StrTendril, line_number: u64) {
+        if self.is_joined {
+            self.joined.push_str(&text);
+        } else if let Some((first, _)) = &mut self.first {
+            if first.is_shared()
+                && text.is_shared()
+                && first.as_bytes().as_ptr_range().end == text.as_ptr()
+            {
+                // The next slice of the same chunk (the usual case at a
+                // newline): the tendril widens its slice, copying nothing.
+                first.push_tendril(&text);
+                return;
+            }
+            self.joined.clear();
+            self.joined.push_str(first);
+            self.joined.push_str(&text);
+            self.is_joined = true;
+        } else {
+            self.first = Some((text, line_number));
+        }
+    }
+
+    fn take(&mut self) -> Option<(StrTendril, u64)> {
+        let (first, line_number) = self.first.take()?;
+        if std::mem::take(&mut self.is_joined) {
+            Some((StrTendril::from_slice(&self.joined), line_number))
+        } else {
+            Some((first, line_number))
+        }
+    }
 }
 
 impl Tokens<'_> {
     fn flush(&self) {
-        if let Some((text, line_number)) = self.text.take() {
+        let run = self.text.borrow_mut().take();
+        if let Some((text, line_number)) = run {
             let result = self
                 .tree
                 .process_token(Token::CharacterTokens(text), line_number);
@@ -64,11 +115,7 @@ impl TokenSink for Tokens<'_> {
         match token {
             Token::ParseError(_) => return TokenSinkResult::Continue,
             Token::CharacterTokens(text) => {
-                let mut pending = self.text.borrow_mut();
-                match pending.as_mut() {
-                    Some((run, _)) => run.push_tendril(&text),
-                    None => *pending = Some((text, line_number)),
-                }
+                self.text.borrow_mut().push(text, line_number);
                 return TokenSinkResult::Continue;
             }
             _ => self.flush(),
@@ -170,7 +217,7 @@ pub(crate) fn parse_fragment(lexed: &Lexed<'_>, limits: &Limits) -> Result<Dom, 
             tree,
             starts,
             next: Cell::new(0),
-            text: RefCell::new(None),
+            text: RefCell::new(Run::default()),
         },
         tokenizer_opts,
     );
@@ -195,7 +242,6 @@ pub(crate) fn parse_fragment(lexed: &Lexed<'_>, limits: &Limits) -> Result<Dom, 
         // (an encoding change); neither applies to a &str: go on to the
         // end of the chunk.
         while !matches!(tokenizer.feed(&queue), TokenizerResult::Done) {}
-        tokenizer.sink.flush();
         if let Some(limit) = tokenizer.sink.tree.sink.exceeded() {
             return Err(limit);
         }
