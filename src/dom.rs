@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::StrTendril;
-use html5ever::{Attribute, LocalName, QualName, ns};
+use html5ever::{Attribute, LocalName, Namespace, QualName, ns};
 
 use crate::limits::{Limit, Limits};
 
@@ -32,11 +32,31 @@ impl NodeId {
     }
 }
 
+/// What a `template`'s contents or a MathML `annotation-xml` integration
+/// point would add is kept beside the tree (`Dom::templates`,
+/// `Dom::mathml_points`): both are rare, and every node pays for what an
+/// element holds.
 pub(crate) struct Element {
-    pub(crate) name: QualName,
+    pub(crate) name: Name,
     pub(crate) attrs: Vec<Attribute>,
-    pub(crate) template_contents: Option<NodeId>,
-    pub(crate) mathml_integration_point: bool,
+}
+
+/// An element's name. html5ever's `QualName` also has a prefix, which the
+/// tree builder never gives an element (only foreign attributes have one):
+/// leaving it out makes every node smaller.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct Name {
+    pub(crate) ns: Namespace,
+    pub(crate) local: LocalName,
+}
+
+impl Name {
+    pub(crate) fn html(local: LocalName) -> Name {
+        Name {
+            ns: ns!(html),
+            local,
+        }
+    }
 }
 
 pub(crate) enum NodeData {
@@ -64,7 +84,15 @@ pub(crate) struct Dom {
     /// Where each element's start tag was in the input, for the report,
     /// when the policy asks for spans (see `parse::Tokens`).
     spans: std::collections::HashMap<NodeId, (u32, u32)>,
+    /// Each `template` element's contents fragment (a `Root` node).
+    templates: std::collections::HashMap<NodeId, NodeId>,
+    /// The `annotation-xml` elements that are HTML integration points.
+    mathml_points: std::collections::HashSet<NodeId>,
 }
+
+// One per node in the arena, which is a third of the full pipeline's peak
+// memory on the diary corpus.
+const _: () = assert!(std::mem::size_of::<Node>() <= 64);
 
 /// `text` in a buffer of its own. The tokenizer's text is a slice of the
 /// chunk it was read from, and a text node holding that slice would keep
@@ -88,6 +116,8 @@ impl Dom {
         let mut dom = Dom {
             nodes: Vec::with_capacity(nodes),
             spans: std::collections::HashMap::new(),
+            templates: std::collections::HashMap::new(),
+            mathml_points: std::collections::HashSet::new(),
         };
         dom.push(NodeData::Root);
         dom
@@ -225,10 +255,8 @@ impl Dom {
     /// A new HTML element, not yet in the tree.
     pub(crate) fn new_element(&mut self, local: LocalName, attrs: Vec<Attribute>) -> NodeId {
         self.push(NodeData::Element(Element {
-            name: QualName::new(None, ns!(html), local),
+            name: Name::html(local),
             attrs,
-            template_contents: None,
-            mathml_integration_point: false,
         }))
     }
 
@@ -477,11 +505,18 @@ impl TreeSink for Sink {
         let template_contents = flags.template.then(|| self.new_node(NodeData::Root));
         let shared = Rc::new(name.clone());
         let id = self.new_node(NodeData::Element(Element {
-            name,
+            name: Name {
+                ns: name.ns,
+                local: name.local,
+            },
             attrs,
-            template_contents,
-            mathml_integration_point: flags.mathml_annotation_xml_integration_point,
         }));
+        if let Some(contents) = template_contents {
+            self.dom.borrow_mut().templates.insert(id, contents);
+        }
+        if flags.mathml_annotation_xml_integration_point {
+            self.dom.borrow_mut().mathml_points.insert(id);
+        }
         if let Some((token, _, made)) = &mut *self.start_tag.borrow_mut() {
             // SVG names come case-adjusted (`clipPath`); `<image>` makes an
             // `img`.
@@ -536,11 +571,7 @@ impl TreeSink for Sink {
     fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
 
     fn get_template_contents(&self, target: &Handle) -> Handle {
-        let contents = self
-            .dom
-            .borrow()
-            .element(target.id)
-            .and_then(|e| e.template_contents);
+        let contents = self.dom.borrow().templates.get(&target.id).copied();
         match contents {
             Some(id) => self.handle(id),
             None => target.clone(),
@@ -591,10 +622,7 @@ impl TreeSink for Sink {
     }
 
     fn is_mathml_annotation_xml_integration_point(&self, handle: &Handle) -> bool {
-        self.dom
-            .borrow()
-            .element(handle.id)
-            .is_some_and(|e| e.mathml_integration_point)
+        self.dom.borrow().mathml_points.contains(&handle.id)
     }
 }
 

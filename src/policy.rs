@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 // safe here, and SipHash cost 300 instructions per element.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use html5ever::{LocalName, QualName, ns};
+use html5ever::{LocalName, ns};
 use serde::Deserialize;
 
+use crate::dom::Name;
 use crate::error::{PolicyError, PolicyErrorKind};
 use crate::limits::{Limit, Limits};
 use crate::links::{LinkOptions, Links};
@@ -1374,7 +1375,7 @@ impl Policy {
     /// ever kept; SVG and MathML elements are dropped when their name says
     /// drop (`<svg><script>`, `<math><style>`) and unwrapped otherwise, so
     /// their text survives as escaped HTML text.
-    pub(crate) fn action_for_element(&self, name: &QualName) -> TagAction {
+    pub(crate) fn action_for_element(&self, name: &Name) -> TagAction {
         let action = self.action_for(&name.local);
         if name.ns == ns!(html) {
             action

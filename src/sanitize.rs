@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
-use crate::dom::{Dom, NodeData, NodeId};
+use crate::dom::{Dom, Name, NodeData, NodeId};
 use crate::limits::Limit;
 use crate::links;
 use crate::policy::{Policy, TagAction};
@@ -370,10 +370,8 @@ impl Sanitizer<'_> {
             return;
         }
         let w = self.dom.push(NodeData::Element(crate::dom::Element {
-            name: QualName::new(None, ns!(html), wrapper),
+            name: Name::html(wrapper),
             attrs: Vec::new(),
-            template_contents: None,
-            mathml_integration_point: false,
         }));
         self.dom.insert_before(id, w);
         self.dom.append(w, id);
@@ -385,7 +383,10 @@ impl Sanitizer<'_> {
             Some(e) => std::mem::take(&mut e.attrs),
             None => return,
         };
-        let kept = kept_attributes(self.policy, local, attrs, self.report);
+        let mut kept = kept_attributes(self.policy, local, attrs, self.report);
+        // The tokenizer's list has room for four or more; the tree keeps
+        // this one until the output is written.
+        kept.shrink_to_fit();
         if let Some(e) = self.dom.element_mut(id) {
             e.attrs = kept;
         }

@@ -6,14 +6,14 @@
 //! be closed by the parser on re-parse, so the output would not be stable.
 
 use html5ever::tendril::StrTendril;
-use html5ever::{QualName, local_name, ns};
+use html5ever::{local_name, ns};
 
-use crate::dom::{Dom, NodeData, NodeId};
+use crate::dom::{Dom, Name, NodeData, NodeId};
 use crate::report::{ChangeKind, Report, Rule};
 use crate::tags;
 
 /// Elements whose inline content is paragraphed.
-fn is_container(name: &QualName) -> bool {
+fn is_container(name: &Name) -> bool {
     name.ns == ns!(html)
         && matches!(
             name.local,
@@ -38,7 +38,7 @@ fn is_container(name: &QualName) -> bool {
 }
 
 /// Where blank lines are content, not paragraph breaks.
-fn is_preformatted(name: &QualName) -> bool {
+fn is_preformatted(name: &Name) -> bool {
     matches!(
         name.local,
         local_name!("pre") | local_name!("listing") | local_name!("textarea")

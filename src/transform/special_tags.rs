@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, QualName, local_name, ns};
 
-use crate::dom::{Dom, NodeData, NodeId};
+use crate::dom::{Dom, Name, NodeData, NodeId};
 use crate::error::{PolicyError, PolicyErrorKind};
 use crate::lexer::Special;
 
@@ -251,7 +251,7 @@ pub(crate) fn expand(dom: &mut Dom, root: NodeId, tags: &SpecialTags) {
         let href = text.and_then(|t| tags.href(special, &t));
         match (href, dom.element_mut(id)) {
             (Some(href), Some(e)) => {
-                e.name = QualName::new(None, ns!(html), local_name!("a"));
+                e.name = Name::html(local_name!("a"));
                 e.attrs = vec![Attribute {
                     name: QualName::new(None, ns!(), local_name!("href")),
                     value: StrTendril::from(href),
