@@ -62,13 +62,15 @@ def dos_table(runs):
     diary = runs.get("diary", {})
     full = per_byte(diary, "safe-markup-ugc-full")
     fast = per_byte(diary, "safe-markup-ugc")
-    if not (full and fast):
+    ammonia = per_byte(diary, "ammonia")
+    if not (full and fast and ammonia):
         return
     print("\nDoS shapes (ns/byte; multiples of the diary corpus's)\n")
-    print(f"diary corpus: full pipeline {full:.2f} ns/byte, clean {fast:.2f} ns/byte\n")
+    print(f"diary corpus: full pipeline {full:.2f} ns/byte, clean {fast:.2f} ns/byte, "
+          f"ammonia {ammonia:.2f} ns/byte\n")
     print("| shape | n | bytes | clean ns/byte | × diary (full) | × diary (clean) "
-          "| full pipeline ns/byte | × diary (full) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+          "| full pipeline ns/byte | × diary (full) | ammonia ns/byte | × ammonia's diary |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for group in sorted(g for g in runs if g.startswith("dos_")):
         rows = runs[group]
         sizes = sorted({int(s) for (_, s) in rows if s is not None})
@@ -82,6 +84,8 @@ def dos_table(runs):
                     f"| {clean / fast:.2f} |")
             whole = per_byte(rows, "safe-markup-ugc-full", s)
             line += f" {whole:.2f} | {whole / full:.2f} |" if whole else " | |"
+            theirs = per_byte(rows, "ammonia", s)
+            line += f" {theirs:.2f} | {theirs / ammonia:.2f} |" if theirs else " | |"
             print(line)
 
 

@@ -177,39 +177,48 @@ fn unclosed_a<M: Measurement>(c: &mut Criterion<M>) {
 }
 
 /// The adversarial shapes of `tests/dos.rs`, each at its test size and a
-/// tenth of it, so that superlinear cost shows as a falling MB/s. Only
-/// safe-markup (ugc): ammonia has no depth limit, and on the nested shapes
-/// html5ever's cost grows with the square of the depth (one iteration of
-/// 16 000 nested `<ul><li>` would take seconds). Each figure is read
-/// against the diary corpus's ns/byte from the same run, through the full
-/// pipeline (`diary/safe-markup-ugc-full`) and through `clean`:
+/// tenth of it, so that superlinear cost shows as a falling MB/s. Each
+/// figure is read against the diary corpus's ns/byte from the same run,
+/// through the full pipeline (`diary/safe-markup-ugc-full`) and through
+/// `clean`:
 /// `cargo bench --bench throughput -- '^(diary/safe-markup-ugc(-full)?|dos_.*)$'`.
+///
+/// Two controls are ordinary markup as dense in tags as the shapes: what
+/// any parse of that density costs, attack or not. ammonia runs the flat
+/// shapes and the controls; not the nested ones, where it has no depth
+/// limit and html5ever's cost grows with the square of the depth (one
+/// iteration of 16 000 nested `<ul><li>` would take seconds).
 fn dos<M: Measurement>(c: &mut Criterion<M>) {
     type Make = fn(usize) -> String;
-    let shapes: [(&str, usize, Make); 8] = [
-        ("dos_nested_b", 60_000, |n| "<b>".repeat(n) + "deep"),
-        ("dos_nested_ul_li", 16_000, |n| "<ul><li>".repeat(n) + "x"),
-        ("dos_table_fostered_nested", 20_000, |n| {
+    let shapes: [(&str, usize, bool, Make); 10] = [
+        ("dos_nested_b", 60_000, false, |n| "<b>".repeat(n) + "deep"),
+        ("dos_nested_ul_li", 16_000, false, |n| {
+            "<ul><li>".repeat(n) + "x"
+        }),
+        ("dos_table_fostered_nested", 20_000, false, |n| {
             "<table>".to_owned() + &"<b>x".repeat(n)
         }),
-        ("dos_table_fostered_flat", 20_000, |n| {
+        ("dos_table_fostered_flat", 20_000, true, |n| {
             "<table>".to_owned() + &"x<br>".repeat(n) + "</table>"
         }),
-        ("dos_unclosed_a", 100_000, |n| "<a>".repeat(n) + "x"),
-        ("dos_lt_run", 1 << 20, |n| "<".repeat(n)),
-        ("dos_entities", 100_000, |n| {
+        ("dos_unclosed_a", 100_000, true, |n| "<a>".repeat(n) + "x"),
+        ("dos_lt_run", 1 << 20, true, |n| "<".repeat(n)),
+        ("dos_entities", 100_000, true, |n| {
             "&lt;&#x41;&eacute;&#169;&copy ".repeat(n / 5)
         }),
-        ("dos_attributes", 40_000, |n| {
+        ("dos_attributes", 40_000, false, |n| {
             let mut s = String::from("<p");
             for i in 0..n {
                 s.push_str(&format!(" a{i}=\"x\""));
             }
             s + ">x</p>"
         }),
+        ("dos_control_br", 20_000, true, |n| "x<br>".repeat(n)),
+        ("dos_control_b", 20_000, true, |n| "<b>x</b> ".repeat(n)),
     ];
     let ugc = Policy::ugc();
-    for (name, n, make) in shapes {
+    let ammonia = ammonia::Builder::default();
+    for (name, n, with_ammonia, make) in shapes {
         let mut group = c.benchmark_group(name);
         group
             .sampling_mode(SamplingMode::Flat)
@@ -231,6 +240,11 @@ fn dos<M: Measurement>(c: &mut Criterion<M>) {
                     &input,
                     |b, input| b.iter(|| ugc.clean_full(black_box(input)).len()),
                 );
+            }
+            if with_ammonia {
+                group.bench_with_input(BenchmarkId::new("ammonia", size), &input, |b, input| {
+                    b.iter(|| ammonia.clean(black_box(input)).to_string().len())
+                });
             }
         }
         group.finish();
