@@ -37,9 +37,9 @@ pub(crate) type StartTag = (String, (u32, u32));
 /// tree builder treats text the same however it is split (the standard
 /// defines it per character), so the run is flushed before any other
 /// token, before the tokenizer asks about the current node, and at the end
-/// of the input (not at the end of a chunk: text adds one
-/// node at most, which the sink counts when the run arrives). Parse errors
-/// stop here: the sink ignores them.
+/// of the input; not at the end of a chunk, since text adds one node at
+/// most, which the sink counts when the run arrives. Parse errors stop
+/// here: the sink ignores them.
 struct Tokens<'a> {
     tree: TreeBuilder<Handle, Sink>,
     starts: &'a [StartTag],
