@@ -183,9 +183,11 @@ enum Kind {
 /// the full pipeline: every tag with a rule of its own in the "in body"
 /// insertion mode that is not modelled here (tables, forms,
 /// `select`, scope boundaries and markers, ruby parts,
-/// `template`, head elements), and `search`, which html5ever 0.40 leaves
-/// out of its special set while browsers have it (the sanitizer follows
-/// html5ever; see `tags::is_special`): not worth modelling here.
+/// `template`, head elements), and the two tags on which html5ever 0.40's
+/// special set and the standard's differ (see `tags::is_special`): `search`,
+/// special only in the standard, and `isindex`, special only in html5ever
+/// (it stops an `li`'s search for an open `li`, an adoption agency run and
+/// any other end tag): not worth modelling here.
 fn kind(name: &LocalName) -> Option<Kind> {
     Some(match *name {
         local_name!("h1")
@@ -249,6 +251,7 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("head")
         | local_name!("html")
         | local_name!("image")
+        | local_name!("isindex")
         | local_name!("keygen")
         | local_name!("listing")
         | local_name!("marquee")
@@ -805,7 +808,12 @@ impl Fast<'_> {
         ) {
             // In a fragment the tree builder ignores these (`html` adds
             // its attributes to the fragment's root, which is never
-            // written).
+            // written). Right after a kept `pre` that leaves its first
+            // child, which decides the serializer's extra newline, still to
+            // come.
+            if self.pre_first {
+                return None;
+            }
             self.pos = end;
             return Some(());
         }

@@ -238,12 +238,18 @@ pub(crate) fn is_formatting_marker(name: &LocalName) -> bool {
     )
 }
 
-/// The spec's "special" category, HTML namespace, as html5ever 0.40 has
-/// it: without `search`, which the standard and browsers added. So an
-/// `li` that would end up in a `search` inside another `li` (after an
-/// unwrapped `applet` between them, say) counts as closing that `li`, as
-/// html5ever's re-parse would make it, and is unwrapped: stable under
-/// html5ever, and under browsers too, where no such `li` is left.
+/// The "special" category, HTML namespace, as both html5ever 0.40 and the
+/// standard have it. They differ on three tags. `search` is special only
+/// in the standard (and browsers): so an `li` that would end up in a
+/// `search` inside another `li` (after an unwrapped `applet` between them,
+/// say) counts as closing that `li`, as html5ever's re-parse would make
+/// it, and is unwrapped: stable under html5ever, and under browsers too,
+/// where no such `li` is left. `isindex` is special only in html5ever; it
+/// is left out for the same reason (an `li` inside a kept `isindex` inside
+/// an `li` is unwrapped, where either parser could nest or close it), and
+/// the fast path, which must follow html5ever exactly, leaves `isindex` to
+/// the full pipeline. `keygen` (the standard's) is in: it is never kept,
+/// and the fast path leaves it to the full pipeline too.
 pub(crate) fn is_special(name: &LocalName) -> bool {
     is_heading(name)
         || matches!(
