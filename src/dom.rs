@@ -38,23 +38,46 @@ impl NodeId {
 /// element holds.
 pub(crate) struct Element {
     pub(crate) name: Name,
-    pub(crate) attrs: Vec<Attribute>,
+    /// A boxed slice: the list never grows once the element is made.
+    pub(crate) attrs: Box<[Attribute]>,
 }
 
 /// An element's name. html5ever's `QualName` also has a prefix, which the
-/// tree builder never gives an element (only foreign attributes have one):
-/// leaving it out makes every node smaller.
+/// tree builder never gives an element (only foreign attributes have one),
+/// and an interned namespace, where a byte tells the three it uses: both
+/// make every node smaller.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) struct Name {
-    pub(crate) ns: Namespace,
+    pub(crate) ns: Ns,
     pub(crate) local: LocalName,
 }
 
 impl Name {
     pub(crate) fn html(local: LocalName) -> Name {
         Name {
-            ns: ns!(html),
+            ns: Ns::Html,
             local,
+        }
+    }
+}
+
+/// The namespace of an element.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Ns {
+    Html,
+    Svg,
+    MathMl,
+    /// Any other: the tree builder makes none, and it counts as foreign.
+    Other,
+}
+
+impl Ns {
+    fn of(ns: &Namespace) -> Ns {
+        match *ns {
+            ns!(html) => Ns::Html,
+            ns!(svg) => Ns::Svg,
+            ns!(mathml) => Ns::MathMl,
+            _ => Ns::Other,
         }
     }
 }
@@ -92,7 +115,7 @@ pub(crate) struct Dom {
 
 // One per node in the arena, which is a third of the full pipeline's peak
 // memory on the diary corpus.
-const _: () = assert!(std::mem::size_of::<Node>() <= 64);
+const _: () = assert!(std::mem::size_of::<Node>() <= 56);
 
 /// `text` in a buffer of its own. The tokenizer's text is a slice of the
 /// chunk it was read from, and a text node holding that slice would keep
@@ -256,7 +279,7 @@ impl Dom {
     pub(crate) fn new_element(&mut self, local: LocalName, attrs: Vec<Attribute>) -> NodeId {
         self.push(NodeData::Element(Element {
             name: Name::html(local),
-            attrs,
+            attrs: attrs.into_boxed_slice(),
         }))
     }
 
@@ -506,10 +529,10 @@ impl TreeSink for Sink {
         let shared = Rc::new(name.clone());
         let id = self.new_node(NodeData::Element(Element {
             name: Name {
-                ns: name.ns,
+                ns: Ns::of(&name.ns),
                 local: name.local,
             },
-            attrs,
+            attrs: attrs.into_boxed_slice(),
         }));
         if let Some(contents) = template_contents {
             self.dom.borrow_mut().templates.insert(id, contents);
@@ -601,11 +624,13 @@ impl TreeSink for Sink {
     fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
         let mut dom = self.dom.borrow_mut();
         if let Some(e) = dom.element_mut(target.id) {
+            let mut all = std::mem::take(&mut e.attrs).into_vec();
             for attr in attrs {
-                if !e.attrs.iter().any(|a| a.name == attr.name) {
-                    e.attrs.push(attr);
+                if !all.iter().any(|a| a.name == attr.name) {
+                    all.push(attr);
                 }
             }
+            e.attrs = all.into_boxed_slice();
         }
     }
 

@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 // safe here, and SipHash cost 300 instructions per element.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use html5ever::{LocalName, ns};
+use html5ever::LocalName;
 use serde::Deserialize;
 
-use crate::dom::Name;
+use crate::dom::{Name, Ns};
 use crate::error::{PolicyError, PolicyErrorKind};
 use crate::limits::{Limit, Limits};
 use crate::links::{LinkOptions, Links};
@@ -1377,7 +1377,7 @@ impl Policy {
     /// their text survives as escaped HTML text.
     pub(crate) fn action_for_element(&self, name: &Name) -> TagAction {
         let action = self.action_for(&name.local);
-        if name.ns == ns!(html) {
+        if name.ns == Ns::Html {
             action
         } else if action == TagAction::Drop {
             TagAction::Drop

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
-use crate::dom::{Dom, Name, NodeData, NodeId};
+use crate::dom::{Dom, Name, NodeData, NodeId, Ns};
 use crate::limits::Limit;
 use crate::links;
 use crate::policy::{Policy, TagAction};
@@ -257,7 +257,7 @@ impl Sanitizer<'_> {
         };
         let name = elem.name.clone();
         let local = name.local.clone();
-        let foreign = name.ns != ns!(html);
+        let foreign = name.ns != Ns::Html;
         let mut action = if local == local_name!("template") {
             // Template contents live outside the tree; never emitted.
             TagAction::Drop
@@ -371,7 +371,7 @@ impl Sanitizer<'_> {
         }
         let w = self.dom.push(NodeData::Element(crate::dom::Element {
             name: Name::html(wrapper),
-            attrs: Vec::new(),
+            attrs: Box::default(),
         }));
         self.dom.insert_before(id, w);
         self.dom.append(w, id);
@@ -383,12 +383,12 @@ impl Sanitizer<'_> {
             Some(e) => std::mem::take(&mut e.attrs),
             None => return,
         };
-        let mut kept = kept_attributes(self.policy, local, attrs, self.report);
-        // The tokenizer's list has room for four or more; the tree keeps
-        // this one until the output is written.
-        kept.shrink_to_fit();
+        let kept = kept_attributes(self.policy, local, attrs.into_vec(), self.report);
         if let Some(e) = self.dom.element_mut(id) {
-            e.attrs = kept;
+            // Shrunk to its length: the tokenizer's list had room for four
+            // or more, and the tree keeps this one until the output is
+            // written.
+            e.attrs = kept.into_boxed_slice();
         }
         self.push_children(id);
     }

@@ -5,16 +5,16 @@
 //! content that cannot hold a block is wrapped: a `p` around a block would
 //! be closed by the parser on re-parse, so the output would not be stable.
 
+use html5ever::local_name;
 use html5ever::tendril::StrTendril;
-use html5ever::{local_name, ns};
 
-use crate::dom::{Dom, Name, NodeData, NodeId};
+use crate::dom::{Dom, Name, NodeData, NodeId, Ns};
 use crate::report::{ChangeKind, Report, Rule};
 use crate::tags;
 
 /// Elements whose inline content is paragraphed.
 fn is_container(name: &Name) -> bool {
-    name.ns == ns!(html)
+    name.ns == Ns::Html
         && matches!(
             name.local,
             local_name!("div")
@@ -47,7 +47,7 @@ fn is_preformatted(name: &Name) -> bool {
 
 fn is_p(dom: &Dom, id: NodeId) -> bool {
     dom.element(id)
-        .is_some_and(|e| e.name.ns == ns!(html) && e.name.local == local_name!("p"))
+        .is_some_and(|e| e.name.ns == Ns::Html && e.name.local == local_name!("p"))
 }
 
 /// Whether a whitespace run holds a blank line (two line breaks). The
@@ -108,7 +108,7 @@ fn is_block(dom: &Dom, id: NodeId) -> bool {
     let mut stack = vec![id];
     while let Some(n) = stack.pop() {
         let Some(e) = dom.element(n) else { continue };
-        if e.name.ns == ns!(html) {
+        if e.name.ns == Ns::Html {
             if tags::closes_p(&e.name.local) {
                 return true;
             }
@@ -286,7 +286,7 @@ fn wrap_runs(dom: &mut Dom, container: NodeId, depths: &Depths, max_depth: usize
 fn new_paragraph(dom: &mut Dom, model: NodeId) -> NodeId {
     let attrs = dom
         .element(model)
-        .map(|e| e.attrs.clone())
+        .map(|e| e.attrs.to_vec())
         .unwrap_or_default();
     dom.new_element(local_name!("p"), attrs)
 }

@@ -1,9 +1,9 @@
 //! The text nodes the inline transforms (line breaks, links) may work on,
 //! with the depth of their parent.
 
-use html5ever::{local_name, ns};
+use html5ever::local_name;
 
-use crate::dom::{Dom, NodeData, NodeId};
+use crate::dom::{Dom, NodeData, NodeId, Ns};
 
 /// A text node and the element depth of its parent (the root is 0).
 pub(crate) struct TextAt {
@@ -27,7 +27,7 @@ pub(crate) fn text_nodes(dom: &Dom, root: NodeId) -> Vec<TextAt> {
                     parent_depth: depth,
                 }),
                 NodeData::Element(e) => {
-                    let skip = e.name.ns != ns!(html)
+                    let skip = e.name.ns != Ns::Html
                         || matches!(
                             e.name.local,
                             local_name!("pre")
