@@ -413,6 +413,11 @@ pub(crate) struct Sink {
     no_name: Rc<QualName>,
     /// While the tree builder handles a start tag whose span is known.
     start_tag: RefCell<Option<OpenStartTag>>,
+    /// The depth of the node the parser last inserted a node into: about
+    /// as many open elements as the tree builder looks through for the
+    /// next token (see [`Limits::max_nesting_per_byte`]). It starts at the
+    /// fragment root's.
+    insertion_depth: Cell<u32>,
 }
 
 /// A start tag the tree builder is handling: its name, its span in the
@@ -430,7 +435,18 @@ impl Sink {
             base: Cell::new(0),
             no_name: Rc::new(QualName::new(None, ns!(), html5ever::local_name!(""))),
             start_tag: RefCell::new(None),
+            insertion_depth: Cell::new(1),
         }
+    }
+
+    /// What the next token costs toward the nesting budget.
+    pub(crate) fn insertion_depth(&self) -> usize {
+        self.insertion_depth.get() as usize
+    }
+
+    /// Stops the parse at the next chunk boundary, for `limit`.
+    pub(crate) fn exceed(&self, limit: Limit) {
+        self.exceeded.set(Some(limit));
     }
 
     /// The tree builder is about to handle a start tag named `name` that
@@ -565,6 +581,7 @@ impl TreeSink for Sink {
 
     fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
         let mut dom = self.dom.borrow_mut();
+        self.insertion_depth.set(dom.node(parent.id).depth);
         match child {
             NodeOrText::AppendNode(node) => {
                 dom.append(parent.id, node.id);
@@ -609,6 +626,8 @@ impl TreeSink for Sink {
 
     fn append_before_sibling(&self, sibling: &Handle, child: NodeOrText<Handle>) {
         let mut dom = self.dom.borrow_mut();
+        self.insertion_depth
+            .set(dom.node(sibling.id).depth.saturating_sub(1));
         match child {
             NodeOrText::AppendNode(node) => {
                 dom.insert_before(sibling.id, node.id);

@@ -35,6 +35,7 @@
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
+use crate::nesting;
 use crate::policy::{Policy, TagAction};
 use crate::report::Report;
 use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
@@ -73,12 +74,12 @@ pub(crate) enum Answer {
     /// All of it: `policy.clean(input)`.
     Whole(String),
     /// `html` is the output for `input[..rest]`; the full pipeline is to
-    /// clean `input[rest..]` with a tree of at most `max_nodes - nodes`
-    /// nodes (see [`Restart`]).
+    /// clean `input[rest..]` with what that start left of the limits (see
+    /// [`Restart`]).
     Prefix {
         html: String,
         rest: usize,
-        nodes: usize,
+        spent: Spent,
     },
     /// None of it.
     None,
@@ -99,15 +100,32 @@ pub(crate) enum Answer {
 /// in whitespace, which needs no separator, as no sibling at all needs
 /// none. The output written so far is final, because the node before the
 /// point is that text. Joining the two outputs is the output of the whole,
-/// unless the whole crosses a limit: the node count is the one limit that
-/// adds up across the point (depth is counted from the top level), so the
-/// rest gets what the prefix left of it, and crossing it sends the whole
-/// input to the full pipeline.
+/// unless the whole crosses a limit: the node count and the nesting
+/// budget are the limits that add up across the point (depth is counted
+/// from the top level), so the rest gets what the prefix left of them, and
+/// crossing one sends the whole input to the full pipeline. The nesting
+/// the rest is charged is the same either way: each token costs the depth
+/// of the node last inserted into, which at the point is the top level,
+/// where the full pipeline starts.
 #[derive(Clone, Copy)]
 struct Restart {
     at: usize,
     written: usize,
     nodes: usize,
+    /// `Fast::nesting` at the point.
+    nesting: usize,
+}
+
+/// What a start of an input, cleaned by the fast path, used up of the
+/// limits that add up across a [`Restart`].
+pub(crate) struct Spent {
+    /// Nodes, at most.
+    pub(crate) nodes: usize,
+    /// At least what the full pipeline charges the nesting budget for the
+    /// start (see `Fast::nesting`), and what a parse of its output would
+    /// charge (`nesting::output_charge`).
+    pub(crate) input_nesting: usize,
+    pub(crate) output_nesting: usize,
 }
 
 /// How much of `input` the fast path cleans: all, a prefix, or none.
@@ -135,8 +153,18 @@ pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
         pre_first: false,
         restart: None,
         attrs: Vec::new(),
+        nesting: 0,
+        last_insertion: 1,
+        max_levels: 1,
+        max_nesting: policy.limits.nesting_budget(input.len()),
     };
-    if fast.run().is_some() {
+    // `run` keeps to the input's nesting budget; the output must keep to
+    // its own (see `nesting`), as in the full pipeline.
+    if fast.run().is_some()
+        && nesting::Nesting::whole(&policy.limits, input.len())
+            .check_output(&fast.out, &policy.limits, Some(fast.max_levels))
+            .is_ok()
+    {
         return Answer::Whole(fast.out);
     }
     match fast.restart {
@@ -144,9 +172,13 @@ pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
             let mut html = fast.out;
             html.truncate(r.written);
             Answer::Prefix {
+                spent: Spent {
+                    nodes: r.nodes,
+                    input_nesting: r.nesting,
+                    output_nesting: nesting::output_charge(&html),
+                },
                 html,
                 rest: r.at,
-                nodes: r.nodes,
             }
         }
         None => Answer::None,
@@ -386,6 +418,15 @@ struct Fast<'a> {
     restart: Option<Restart>,
     /// The attributes of the start tag being read (see `start_tag`).
     attrs: Vec<RawAttr>,
+    /// At least what the full pipeline charges the nesting budget for the
+    /// tokens read so far (see `charge`), and the budget.
+    nesting: usize,
+    max_nesting: usize,
+    /// At least the depth of the node the parser last inserted into: what
+    /// the next token costs, unless more are open now.
+    last_insertion: usize,
+    /// The most `levels` so far: the deepest the output nests, plus one.
+    max_levels: usize,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -466,39 +507,98 @@ impl Fast<'_> {
         let mut after_text = false;
         while let Some(&b) = self.bytes.get(self.pos) {
             let was_text = std::mem::replace(&mut after_text, false);
+            // Whether the token surely went into the current node: text
+            // and comments do; a tag may have inserted nothing, or deeper
+            // (see `charge`).
+            let mut surely = false;
             if b == b'<' {
                 match self.bytes.get(self.pos + 1) {
                     Some(c) if c.is_ascii_alphabetic() => {
                         self.note_restart();
+                        self.charge(1)?;
                         self.start_tag()?;
                     }
                     // End tags, comments, declarations: `</` before a
                     // letter is handled, the rest is left to the parser.
-                    Some(b'/') => self.end_tag()?,
-                    Some(b'!') if self.input[self.pos..].starts_with("<!--") => self.comment()?,
-                    Some(b'!') if self.is_doctype() => self.doctype()?,
-                    Some(b'!' | b'?') => self.bogus_comment()?,
+                    Some(b'/') => {
+                        self.charge(1)?;
+                        self.end_tag()?;
+                    }
+                    Some(b'!') if self.input[self.pos..].starts_with("<!--") => {
+                        self.charge(1)?;
+                        self.comment()?;
+                        surely = true;
+                    }
+                    Some(b'!') if self.is_doctype() => {
+                        self.charge(1)?;
+                        self.doctype()?;
+                    }
+                    Some(b'!' | b'?') => {
+                        self.charge(1)?;
+                        self.bogus_comment()?;
+                        surely = true;
+                    }
                     // A `<` before anything else is text.
                     _ => {
                         if !was_text {
                             self.count_node()?;
+                            self.charge(1)?;
                         }
                         self.write_text("<");
                         self.note_text(b'<');
                         self.pos += 1;
                         after_text = true;
+                        surely = true;
                     }
                 }
             } else {
                 if !was_text {
                     self.count_node()?;
+                    self.charge(1)?;
                 }
                 self.text()?;
                 after_text = true;
+                surely = true;
             }
+            self.inserted(surely, 0);
         }
+        // The end of the input.
+        self.charge(1)?;
         self.close_all();
         Some(())
+    }
+
+    /// Charges `tokens` tokens at what each can cost at most: the depth of
+    /// the node last inserted into, or, if more are open now, the depth
+    /// the next insertion can have. That is also at least what the token
+    /// costs the fast path (an end tag's look through the open elements).
+    /// `None` past the budget, which the full pipeline would cross too, or
+    /// might.
+    fn charge(&mut self, tokens: usize) -> Option<()> {
+        self.charge_inside(tokens, 0)
+    }
+
+    /// [`Fast::charge`] for tokens inside `inner` more open elements than
+    /// the fast path's (foreign ones), which they may go into.
+    fn charge_inside(&mut self, tokens: usize, inner: usize) -> Option<()> {
+        let deepest = self.open.len() + inner + 2;
+        let cost = self.last_insertion.max(deepest);
+        self.last_insertion = cost;
+        self.nesting = self.nesting.saturating_add(cost.saturating_mul(tokens));
+        (self.nesting <= self.max_nesting).then_some(())
+    }
+
+    /// After a token, which `surely` inserted a node into the current
+    /// node (text, a comment) or may have inserted one anywhere up to
+    /// `deeper` levels below it (a tag; raw text and foreign content go
+    /// below the current node).
+    fn inserted(&mut self, surely: bool, deeper: usize) {
+        let bound = self.open.len() + 2 + deeper;
+        self.last_insertion = if surely {
+            bound
+        } else {
+            self.last_insertion.max(bound)
+        };
     }
 
     /// Before a start tag: notes a [`Restart`] here if this is one.
@@ -517,6 +617,7 @@ impl Fast<'_> {
                 at: self.pos,
                 written: self.out.len(),
                 nodes: self.nodes,
+                nesting: self.nesting,
             });
         }
     }
@@ -855,6 +956,7 @@ impl Fast<'_> {
         let inner_bits = child_bits(parse_bits, &name);
         if fate == Fate::Kept {
             self.levels.push(Sibling::None);
+            self.max_levels = self.max_levels.max(self.levels.len());
             // Usually the kept ancestors imply the same parser state as
             // all of them.
             kept_bits = if kept_bits == parse_bits {
@@ -910,6 +1012,8 @@ impl Fast<'_> {
     /// content and end tag: skipped if dropped; if unwrapped, its content
     /// is text (references decoded only in RCDATA: `textarea`, `title`).
     fn raw_text(&mut self, name: &LocalName, fate: Fate) -> Option<()> {
+        // Its text and end tag, inside the element.
+        self.charge_inside(2, 1)?;
         let end = crate::lexer::raw_text_content_end(self.input, self.pos, name)?;
         let close = self.plain_end_tag(end)?;
         if !str::eq_ignore_ascii_case(&self.input[close.name.clone()], name) {

@@ -68,9 +68,11 @@
 //! | [`Limits::max_input_bytes`] | input size | 4 MiB |
 //! | [`Limits::max_depth`] | element nesting, parsed and written | 512 |
 //! | [`Limits::max_nodes`] | nodes in the parsed tree | 200 000 |
+//! | [`Limits::max_attributes`] | attributes on one tag | 256 |
+//! | [`Limits::max_nesting_per_byte`] | nesting paid for by each byte, in and out | 4 |
 //!
-//! html5ever itself has no limits, and its cost grows with the square of
-//! the nesting depth, so the limits are checked while parsing. Past a
+//! html5ever itself has no limits, and its cost per token grows with the
+//! nesting depth, so the limits are checked while parsing. Past a
 //! limit, [`Policy::clean`] shows the whole input as escaped text and the
 //! report names the limit ([`Report::limit_exceeded`]); callers that would
 //! rather reject the post use [`Policy::try_clean`]. Every walk over the
@@ -88,6 +90,7 @@ mod ids;
 mod lexer;
 mod limits;
 mod links;
+mod nesting;
 mod parse;
 mod plain_text;
 mod policy;
@@ -137,8 +140,8 @@ impl Policy {
         // and answers only where it gives the full pipeline's bytes.
         match fastpath::answer(self, input) {
             fastpath::Answer::Whole(html) => Some(html),
-            fastpath::Answer::Prefix { html, rest, nodes } => {
-                self.with_rest(html, &input[rest..], nodes)
+            fastpath::Answer::Prefix { html, rest, spent } => {
+                self.with_rest(html, input, rest, &spent)
             }
             fastpath::Answer::None => None,
         }
@@ -162,33 +165,45 @@ impl Policy {
     #[doc(hidden)]
     pub fn clean_resumed(&self, input: &str) -> Option<String> {
         match fastpath::answer(self, input) {
-            fastpath::Answer::Prefix { html, rest, nodes } => {
-                self.with_rest(html, &input[rest..], nodes)
+            fastpath::Answer::Prefix { html, rest, spent } => {
+                self.with_rest(html, input, rest, &spent)
             }
             fastpath::Answer::Whole(_) | fastpath::Answer::None => None,
         }
     }
 
-    /// The fast path's `html` for a start of the input, followed by the
-    /// full pipeline's output for the `rest` (see `clean_rest`).
-    fn with_rest(&self, mut html: String, rest: &str, nodes: usize) -> Option<String> {
-        html.push_str(&self.clean_rest(rest, nodes)?);
+    /// The fast path's `html` for `input[..rest]`, followed by the full
+    /// pipeline's output for the rest (see `clean_rest`).
+    fn with_rest(
+        &self,
+        mut html: String,
+        input: &str,
+        rest: usize,
+        spent: &fastpath::Spent,
+    ) -> Option<String> {
+        let nesting = nesting::Nesting {
+            input: self
+                .limits
+                .nesting_budget(input.len())
+                .checked_sub(spent.input_nesting)?,
+            output_spent: spent.output_nesting,
+            output_before: html.len(),
+        };
+        html.push_str(&self.clean_rest(&input[rest..], spent.nodes, nesting)?);
         Some(html)
     }
 
     /// The full pipeline's output for the `rest` of an input whose start
     /// the fast path cleaned, into a tree of the nodes that start left of
-    /// the limit (`nodes` at most); `None` past any limit, where the whole
-    /// input decides.
-    fn clean_rest(&self, rest: &str, nodes: usize) -> Option<String> {
+    /// the limit (`nodes` at most), with the `nesting` the start left;
+    /// `None` past any limit, where the whole input decides.
+    fn clean_rest(&self, rest: &str, nodes: usize, nesting: nesting::Nesting) -> Option<String> {
         let limits = Limits {
             max_nodes: self.limits.max_nodes.checked_sub(nodes)?,
             ..self.limits
         };
-        let (dom, root, _) = self.clean_dom(rest, Report::discarding(), &limits).ok()?;
-        let mut html = String::with_capacity(rest.len());
-        serialize::serialize(&dom, root, &mut html);
-        Some(html)
+        let cleaned = self.clean_dom(rest, Report::discarding(), &limits, nesting);
+        cleaned.ok().map(|c| c.html)
     }
 
     /// [`Policy::clean`] through the full pipeline only (parse, sanitize,
@@ -286,12 +301,14 @@ impl Policy {
                 report,
             });
         }
-        let (dom, root, report) = self
-            .clean_dom(input, report, &self.limits)
+        let nesting = nesting::Nesting::whole(&self.limits, input.len());
+        let cleaned = self
+            .clean_dom(input, report, &self.limits, nesting)
             .map_err(limit_error)?;
-        let mut html = String::with_capacity(input.len());
-        serialize::serialize(&dom, root, &mut html);
-        Ok(Cleaned { html, report })
+        Ok(Cleaned {
+            html: cleaned.html,
+            report: cleaned.report,
+        })
     }
 
     /// The input as the parser sees it after the lexical step, which
@@ -313,14 +330,17 @@ impl Policy {
         lexer::lex(input, self).text().into_owned()
     }
 
-    /// The pipeline up to serialization: parse, sanitize and transform.
-    /// Every output form (HTML, excerpt, plain text) starts from this tree.
+    /// The whole pipeline: parse, sanitize, transform and serialize. Every
+    /// output form (HTML, excerpt, plain text) starts from its tree. The
+    /// output is written here, since its length sets its own nesting
+    /// budget (see `nesting`).
     fn clean_dom(
         &self,
         input: &str,
         mut report: Report,
         limits: &Limits,
-    ) -> Result<(dom::Dom, dom::NodeId, Report), Limit> {
+        nesting: nesting::Nesting,
+    ) -> Result<CleanedDom, Limit> {
         if input.len() > limits.max_input_bytes {
             return Err(Limit::InputBytes);
         }
@@ -341,7 +361,7 @@ impl Policy {
             };
             report.push_span(kind, &escaped.name, rule, escaped.span.clone());
         }
-        let mut dom = parse::parse_fragment(&lexed, limits)?;
+        let mut dom = parse::parse_fragment(&lexed, limits, nesting.input)?;
         let root = dom.fragment_root();
         if lexed.specials > 0
             && let Some(special_tags) = &self.transforms.special_tags
@@ -350,17 +370,26 @@ impl Policy {
         }
         sanitize::sanitize(&mut dom, root, self, &mut report)?;
         transform::after_sanitize(&mut dom, root, self, &mut report);
-        Ok((dom, root, report))
+        let mut html = String::with_capacity(input.len());
+        let deepest = serialize::serialize(&dom, root, &mut html);
+        nesting.check_output(&html, limits, Some(deepest + 1))?;
+        Ok(CleanedDom {
+            dom,
+            root,
+            report,
+            html,
+        })
     }
 
     /// The tree the other output forms (excerpt, plain text) are written
     /// from: the cleaned tree, or, for the text-only policy and past a
     /// limit, the input as one text node, as `clean` shows it then.
     fn output_dom(&self, input: &str) -> (dom::Dom, dom::NodeId) {
+        let nesting = nesting::Nesting::whole(&self.limits, input.len());
         if !self.text_only
-            && let Ok((dom, root, _)) = self.clean_dom(input, Report::discarding(), &self.limits)
+            && let Ok(cleaned) = self.clean_dom(input, Report::discarding(), &self.limits, nesting)
         {
-            return (dom, root);
+            return (cleaned.dom, cleaned.root);
         }
         dom::Dom::text_fragment(input)
     }
@@ -381,6 +410,15 @@ impl Policy {
         serialize::serialize(&dom, root, &mut html);
         html
     }
+}
+
+/// What the whole pipeline gives: the cleaned tree, its root, the report
+/// and the output.
+struct CleanedDom {
+    dom: dom::Dom,
+    root: dom::NodeId,
+    report: Report,
+    html: String,
 }
 
 /// The input as escaped text, with newlines normalized the way the parser

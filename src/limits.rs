@@ -43,6 +43,38 @@ pub struct Limits {
     /// text (only that tag: the rest of the input is cleaned as usual) and
     /// reported. Default: 256, ten times the most any corpus tag has.
     pub max_attributes: usize,
+    /// How much nesting the input may pay for, per byte. On most tokens
+    /// (a tag, a run of text, a comment) html5ever looks through the open
+    /// elements, so a token costs in proportion to how deeply it sits.
+    /// Within [`max_depth`](Limits::max_depth) that is still up to 500
+    /// looks a token: 500 open `<span>` and then `</x>` after `</x>` cost
+    /// 13 times the diary corpus per byte through the full pipeline, and
+    /// 256 nested `<ul><li>` 29 times. So each token is charged the depth
+    /// of the node the parser last inserted a node into (an end tag that
+    /// closes the last start tag not yet closed, 1), and an input of `n`
+    /// bytes may spend `max_nesting_per_byte × n + 256`. So may its
+    /// output, which cleaning can make shorter and which has all its end
+    /// tags, so that cleaning it again gives it back. Default: 4, nearly
+    /// twice the most any corpus document spends (2.3, a page of parser
+    /// test cases; the diary entries and pages themselves at most 1.0).
+    /// Nesting without text runs out first: about 40 bare `<b>`, or 50
+    /// bare `<div>`.
+    pub max_nesting_per_byte: usize,
+}
+
+/// What every input may spend on nesting beyond
+/// [`Limits::max_nesting_per_byte`] per byte, so that a short post may
+/// still nest a few levels deep.
+pub(crate) const NESTING_ALLOWANCE: usize = 256;
+
+impl Limits {
+    /// The nesting an input of `len` bytes may spend (see
+    /// [`Limits::max_nesting_per_byte`]).
+    pub(crate) fn nesting_budget(&self, len: usize) -> usize {
+        self.max_nesting_per_byte
+            .saturating_mul(len)
+            .saturating_add(NESTING_ALLOWANCE)
+    }
 }
 
 impl Default for Limits {
@@ -52,6 +84,7 @@ impl Default for Limits {
             max_depth: 512,
             max_nodes: 200_000,
             max_attributes: 256,
+            max_nesting_per_byte: 4,
         }
     }
 }
@@ -79,6 +112,8 @@ pub enum Limit {
     Nodes,
     /// [`Limits::max_attributes`].
     Attributes,
+    /// [`Limits::max_nesting_per_byte`].
+    Nesting,
 }
 
 impl Limit {
@@ -88,6 +123,7 @@ impl Limit {
             Limit::Depth => limits.max_depth,
             Limit::Nodes => limits.max_nodes,
             Limit::Attributes => limits.max_attributes,
+            Limit::Nesting => limits.max_nesting_per_byte,
         }
     }
 }
@@ -99,6 +135,7 @@ impl std::fmt::Display for Limit {
             Limit::Depth => "nesting depth",
             Limit::Nodes => "node count",
             Limit::Attributes => "attributes per tag",
+            Limit::Nesting => "nesting per byte",
         })
     }
 }

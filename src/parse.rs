@@ -7,11 +7,12 @@ use html5ever::buffer_queue::BufferQueue;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink, create_element};
-use html5ever::{QualName, TokenizerResult, local_name, ns};
+use html5ever::{LocalName, QualName, TokenizerResult, local_name, ns};
 
 use crate::dom::{Dom, Handle, Sink};
 use crate::lexer::Lexed;
 use crate::limits::{Limit, Limits};
+use crate::tags;
 
 /// Small enough that a limit crossed inside a chunk costs little extra work
 /// (html5ever's per-tag cost grows with depth), large enough to keep the
@@ -40,11 +41,30 @@ pub(crate) type StartTag = (String, (u32, u32));
 /// of the input; not at the end of a chunk, since text adds one node at
 /// most, which the sink counts when the run arrives. Parse errors stop
 /// here: the sink ignores them.
+///
+/// Each token it passes on is charged to the nesting budget
+/// ([`Limits::max_nesting_per_byte`]): the depth of the node last inserted
+/// into, roughly how many open elements the tree builder looks through
+/// for it. An end tag that closes the last start tag not yet closed (as
+/// the tokens alone tell) costs 1: the tree builder finds that element on
+/// top. Each start tag allows one such end tag and pays for its own
+/// search, so where the tree builder's current node is another, the end
+/// tag's search is paid for all the same, within a factor of two. Once
+/// any limit is crossed, it passes on nothing more: the tree will not be
+/// used, and the rest of the chunk costs only the tokenizer's work.
 struct Tokens<'a> {
     tree: TreeBuilder<Handle, Sink>,
     starts: &'a [StartTag],
     next: Cell<usize>,
     text: RefCell<Run>,
+    /// What the input may still spend on nesting.
+    nesting_left: Cell<usize>,
+    /// The names of the start tags not yet closed, as the tokens alone
+    /// tell (void elements aside), up to `max_unclosed`: past it, end tags
+    /// pay as other tokens do, and posts full of `<p>` without `</p>`
+    /// cannot grow the list with the input.
+    unclosed: RefCell<Vec<LocalName>>,
+    max_unclosed: usize,
 }
 
 /// A run of character tokens not yet passed on. The tokenizer ends a token
@@ -96,9 +116,50 @@ impl Run {
 }
 
 impl Tokens<'_> {
+    /// What `token` costs toward the nesting budget.
+    fn nesting_cost(&self, token: &Token) -> usize {
+        let mut unclosed = self.unclosed.borrow_mut();
+        if let Token::TagToken(tag) = token {
+            match tag.kind {
+                TagKind::EndTag if unclosed.last() == Some(&tag.name) => {
+                    unclosed.pop();
+                    return 1;
+                }
+                TagKind::StartTag
+                    if unclosed.len() < self.max_unclosed && !tags::is_void(&tag.name) =>
+                {
+                    unclosed.push(tag.name.clone());
+                }
+                _ => {}
+            }
+        }
+        self.tree.sink.insertion_depth()
+    }
+
+    /// Charges the next token `cost` toward the nesting budget: whether
+    /// the tree builder is to see it.
+    fn charge(&self, cost: usize) -> bool {
+        let sink = &self.tree.sink;
+        if sink.exceeded().is_some() {
+            return false;
+        }
+        match self.nesting_left.get().checked_sub(cost) {
+            Some(left) => {
+                self.nesting_left.set(left);
+                true
+            }
+            None => {
+                sink.exceed(Limit::Nesting);
+                false
+            }
+        }
+    }
+
     fn flush(&self) {
         let run = self.text.borrow_mut().take();
-        if let Some((text, line_number)) = run {
+        if let Some((text, line_number)) = run
+            && self.charge(self.tree.sink.insertion_depth())
+        {
             let result = self
                 .tree
                 .process_token(Token::CharacterTokens(text), line_number);
@@ -119,6 +180,9 @@ impl TokenSink for Tokens<'_> {
                 return TokenSinkResult::Continue;
             }
             _ => self.flush(),
+        }
+        if !self.charge(self.nesting_cost(&token)) {
+            return TokenSinkResult::Continue;
         }
         let mut tracked = false;
         if let Token::TagToken(tag) = &token
@@ -182,8 +246,13 @@ impl Errors {
 /// Parses `input`, which the caller has checked against
 /// [`Limits::max_input_bytes`] before the lexical step (whose escapes can
 /// make it longer). `starts` are the start tags the lexical step passed
-/// on, when the policy reports spans (else empty).
-pub(crate) fn parse_fragment(lexed: &Lexed<'_>, limits: &Limits) -> Result<Dom, Limit> {
+/// on, when the policy reports spans (else empty). `nesting` is what the
+/// input may spend on nesting.
+pub(crate) fn parse_fragment(
+    lexed: &Lexed<'_>,
+    limits: &Limits,
+    nesting: usize,
+) -> Result<Dom, Limit> {
     let input = lexed.input;
     let starts = &lexed.starts[..];
     let errors = Errors::for_stray_lt(lexed.stray_lt, lexed.len());
@@ -218,6 +287,11 @@ pub(crate) fn parse_fragment(lexed: &Lexed<'_>, limits: &Limits) -> Result<Dom, 
             starts,
             next: Cell::new(0),
             text: RefCell::new(Run::default()),
+            nesting_left: Cell::new(nesting),
+            unclosed: RefCell::new(Vec::new()),
+            // Twice the depth an output can have: its end tags all close
+            // the last start tag (see `nesting`).
+            max_unclosed: limits.max_depth.saturating_mul(2),
         },
         tokenizer_opts,
     );

@@ -647,6 +647,7 @@ impl PolicyBuilder {
             Limit::Depth,
             Limit::Nodes,
             Limit::Attributes,
+            Limit::Nesting,
         ] {
             if limit.max(&self.limits) == 0 {
                 return err(PolicyErrorKind::InvalidLimit { limit });
@@ -809,6 +810,7 @@ struct LimitsFile {
     max_depth: Option<usize>,
     max_nodes: Option<usize>,
     max_attributes: Option<usize>,
+    max_nesting_per_byte: Option<usize>,
 }
 
 fn file_error(message: impl Into<String>) -> PolicyError {
@@ -1243,6 +1245,9 @@ impl Policy {
             limits.max_depth = l.max_depth.unwrap_or(limits.max_depth);
             limits.max_nodes = l.max_nodes.unwrap_or(limits.max_nodes);
             limits.max_attributes = l.max_attributes.unwrap_or(limits.max_attributes);
+            limits.max_nesting_per_byte = l
+                .max_nesting_per_byte
+                .unwrap_or(limits.max_nesting_per_byte);
             b = b.limits(limits);
         }
         if let Some(v) = file.external_link_rel {

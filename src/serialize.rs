@@ -5,17 +5,25 @@
 use crate::dom::{Dom, NodeData, NodeId};
 use crate::tags;
 
-/// Writes the children of `root`.
-pub(crate) fn serialize(dom: &Dom, root: NodeId, out: &mut String) {
+/// Writes the children of `root`; returns the most elements open at once
+/// (the nesting budget's check uses it, `nesting`).
+pub(crate) fn serialize(dom: &Dom, root: NodeId, out: &mut String) -> usize {
+    // The elements open at the current node, and the most at once.
+    let mut depth = 0;
+    let mut deepest = 0;
     let mut next = dom.first_child(root);
     while let Some(id) = next {
         open(dom, id, out);
         let descend = dom
             .element(id)
             .is_some_and(|e| !tags::is_void(&e.name.local));
-        if descend && let Some(child) = dom.first_child(id) {
-            next = Some(child);
-            continue;
+        if descend {
+            deepest = deepest.max(depth + 1);
+            if let Some(child) = dom.first_child(id) {
+                depth += 1;
+                next = Some(child);
+                continue;
+            }
         }
         // Close this node and every ancestor we finish, then move on.
         let mut cur = id;
@@ -25,11 +33,15 @@ pub(crate) fn serialize(dom: &Dom, root: NodeId, out: &mut String) {
                 break Some(sibling);
             }
             match dom.parent(cur) {
-                Some(p) if p != root => cur = p,
+                Some(p) if p != root => {
+                    cur = p;
+                    depth -= 1;
+                }
                 _ => break None,
             }
         };
     }
+    deepest
 }
 
 fn open(dom: &Dom, id: NodeId, out: &mut String) {

@@ -40,6 +40,7 @@ fn limit_max(limit: Limit) -> usize {
         Limit::Depth => l.max_depth,
         Limit::Nodes => l.max_nodes,
         Limit::InputBytes => l.max_input_bytes,
+        Limit::Nesting => l.max_nesting_per_byte,
         other => panic!("no default for {other:?} here"),
     }
 }
@@ -82,6 +83,84 @@ fn table_fostered_flat_20000() {
     let cleaned = Policy::ugc().clean_report(&input);
     assert_eq!(cleaned.report.limit_exceeded(), None);
     assert!(cleaned.html == "x<br>".repeat(n) + "<table></table>");
+}
+
+/// 500 open `<span>`, then 20 000 `</div>`: none closes anything, and
+/// each sends the tree builder through all 500 open elements (html5ever's
+/// "any other end tag" rule), 13 times the diary corpus's cost per byte
+/// through the full pipeline before the nesting budget. Each `</div>` is
+/// charged the depth of the last insertion, 501, and the budget (4 a
+/// byte) runs out after about a fifth of them.
+#[test]
+fn open_spans_then_stray_end_tags_20000() {
+    let input = "<span>".repeat(500) + &"</div>".repeat(20_000);
+    assert_limit(&input, Limit::Nesting);
+}
+
+/// `<ul><li>` nested 256 times, depth 512, just within the depth limit:
+/// each `ul` and `li` closes any `p` in button scope, a search of every
+/// open element, so this was the costliest input per byte (29 times the
+/// diary corpus through the full pipeline). Its 2 049 bytes pay for about
+/// 45 levels.
+#[test]
+fn nested_ul_li_256() {
+    assert_limit(&("<ul><li>".repeat(256) + "x"), Limit::Nesting);
+}
+
+/// A thread quoted 100 levels deep, a sentence at each level: its text
+/// pays for its nesting, and it is kept whole.
+#[test]
+fn deep_quotes_with_text_are_kept() {
+    let n = 100;
+    let line = "Quoting the reply before, with a line of its own. ";
+    let input = format!("<blockquote>{line}").repeat(n);
+    let cleaned = Policy::ugc().clean_report(&input);
+    assert_eq!(cleaned.report.limit_exceeded(), None);
+    assert!(cleaned.html == input.clone() + &"</blockquote>".repeat(n));
+}
+
+/// An output is charged against its own length, as cleaning it again
+/// would charge it: 100 bare `<div>` and a 10 000-byte script fit the
+/// input's budget (the script pays), but the output, the 100 `div`s and
+/// their end tags, would not fit its own. So the input is shown as text,
+/// and cleaning that again gives it back; with 60 `div`s the output fits,
+/// is kept, and is stable.
+#[test]
+fn the_output_pays_for_its_own_nesting() {
+    let policy = Policy::ugc();
+    let script = format!("<script>{}</script>", "x".repeat(10_000));
+    let over = "<div>".repeat(100) + &script;
+    let cleaned = policy.clean_report(&over);
+    assert_eq!(cleaned.report.limit_exceeded(), Some(Limit::Nesting));
+    assert!(cleaned.html == as_text(&over));
+    assert!(policy.clean(&cleaned.html) == cleaned.html);
+
+    let under = "<div>".repeat(60) + &script;
+    let kept = policy.clean_report(&under);
+    assert_eq!(kept.report.limit_exceeded(), None);
+    assert_eq!(kept.html, "<div>".repeat(60) + &"</div>".repeat(60));
+    assert_eq!(policy.clean(&kept.html), kept.html);
+}
+
+/// Where the nesting budget decides, the fast path leaves the input to
+/// the full pipeline, whole or after a first paragraph, and `clean` is
+/// the full pipeline's answer.
+#[test]
+fn the_fast_path_leaves_the_nesting_budget_to_the_full_pipeline() {
+    let policy = Policy::ugc();
+    let deep = "<b>".repeat(100) + "x";
+    assert_eq!(policy.clean_fast(&deep), None);
+    assert_eq!(policy.clean(&deep), as_text(&deep));
+    let after = format!("<p>one</p>\n{deep}");
+    assert_eq!(policy.clean_fast(&after), None);
+    assert_eq!(policy.clean_resumed(&after), None);
+    assert_eq!(policy.clean(&after), as_text(&after));
+    // Within the budget the fast path answers, as before.
+    let shallow = "<b>".repeat(20) + "x";
+    assert_eq!(
+        policy.clean_fast(&shallow),
+        Some(policy.clean_full(&shallow))
+    );
 }
 
 /// 100 000 unclosed `<a>`: each one runs the adoption agency algorithm on

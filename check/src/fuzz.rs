@@ -815,6 +815,7 @@ const BASES: &[&str] = &[
 const MAX_INPUT_BYTES: &[usize] = &[1, 8, 64, 512, 4096, 4 << 20, 0, 100];
 const MAX_DEPTH: &[usize] = &[1, 2, 3, 5, 16, 512, 0, 8];
 const MAX_NODES: &[usize] = &[1, 2, 5, 50, 1000, 200_000, 0, 20];
+const MAX_NESTING_PER_BYTE: &[usize] = &[1, 2, 4, 8, 64, 0, 4, 1];
 
 const ACTIONS: [TagAction; 4] = [
     TagAction::Keep,
@@ -1020,6 +1021,7 @@ impl PolicySpec {
             limits.max_input_bytes = k.pick(40, MAX_INPUT_BYTES);
             limits.max_depth = k.pick(41, MAX_DEPTH);
             limits.max_nodes = k.pick(42, MAX_NODES);
+            limits.max_nesting_per_byte = k.pick(45, MAX_NESTING_PER_BYTE);
             limits
         });
         let style = match k.at(43) % 4 {
@@ -1173,8 +1175,8 @@ impl PolicySpec {
         }
         if let Some(l) = self.limits {
             out.push_str(&format!(
-                ".limits(Limits {{ max_input_bytes: {}, max_depth: {}, max_nodes: {} }})",
-                l.max_input_bytes, l.max_depth, l.max_nodes
+                ".limits(Limits {{ max_input_bytes: {}, max_depth: {}, max_nodes: {}, max_nesting_per_byte: {} }})",
+                l.max_input_bytes, l.max_depth, l.max_nodes, l.max_nesting_per_byte
             ));
         }
         if let Some(everywhere) = self.style {

@@ -114,6 +114,9 @@ impl Fast<'_> {
             _ => 1,
         };
         let done = loop {
+            // A run of text and a tag, a comment or a `<`, inside the
+            // foreign elements.
+            self.charge_inside(2, open.len())?;
             let visible = shown == open.len();
             let Some(lt) = memchr::memchr(b'<', &self.bytes[self.pos..]) else {
                 // The end of the input closes everything.

@@ -299,7 +299,7 @@ fn over_the_limit_is_left_unchanged() {
     assert_eq!(run.code, Some(3), "{run:?}");
     assert_eq!(
         run.stderr,
-        "safe-markup: deep.html: input exceeds the policy's nesting depth limit; left unchanged (a policy file's [limits] can raise it)\n"
+        "safe-markup: deep.html: input exceeds the policy's nesting per byte limit; left unchanged (a policy file's [limits] can raise it)\n"
     );
     assert_eq!(dir.read("deep.html"), deep);
 }
