@@ -190,7 +190,7 @@ fn unclosed_a<M: Measurement>(c: &mut Criterion<M>) {
 /// iteration of 16 000 nested `<ul><li>` would take seconds).
 fn dos<M: Measurement>(c: &mut Criterion<M>) {
     type Make = fn(usize) -> String;
-    let shapes: [(&str, usize, bool, Make); 10] = [
+    let shapes: [(&str, usize, bool, Make); 12] = [
         ("dos_nested_b", 60_000, false, |n| "<b>".repeat(n) + "deep"),
         ("dos_nested_ul_li", 16_000, false, |n| {
             "<ul><li>".repeat(n) + "x"
@@ -212,6 +212,16 @@ fn dos<M: Measurement>(c: &mut Criterion<M>) {
                 s.push_str(&format!(" a{i}=\"x\""));
             }
             s + ">x</p>"
+        }),
+        // Open elements make each later token dearer for the parser: 500
+        // open `span`s, then end tags that close none of them, each a
+        // look through all 500; and nesting near the depth limit, where
+        // each `ul` and `li` looks through every open element.
+        ("dos_open_spans_end_tags", 20_000, true, |n| {
+            "<span>".repeat(500) + &"</div>".repeat(n)
+        }),
+        ("dos_nested_ul_li_short", 2_560, false, |n| {
+            "<ul><li>".repeat(n) + "x"
         }),
         ("dos_control_br", 20_000, true, |n| "x<br>".repeat(n)),
         ("dos_control_b", 20_000, true, |n| "<b>x</b> ".repeat(n)),

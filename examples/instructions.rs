@@ -20,8 +20,9 @@
 //! `benches/throughput.rs`: `div` (`<div>` nested `N` deep), `b` (`N`
 //! unclosed `<b>`), `attrs` (one `<p>` with `N` attributes), `a` (`N`
 //! unclosed links) and the DoS shapes `bare-a` (`N` × `<a>`), `lt` (a run
-//! of `N` `<`), `fostered` (`N` × `x<br>` in a `<table>`) and `entities`
-//! (`N` character references of five kinds).
+//! of `N` `<`), `fostered` (`N` × `x<br>` in a `<table>`), `entities`
+//! (`N` character references of five kinds), `open-spans` (500 `<span>`,
+//! then `N` × `</div>`) and `ul-li` (`<ul><li>` nested `N` times).
 //!
 //! It prints the bytes cleaned, the bytes written, and memory (Linux
 //! only): the resident set (`VmRSS`) just before cleaning and its peak
@@ -154,6 +155,8 @@ fn shape(name: &str, n: usize) -> Option<String> {
         "lt" => "<".repeat(n),
         "fostered" => "<table>".to_owned() + &"x<br>".repeat(n) + "</table>",
         "entities" => "&lt;&#x41;&eacute;&#169;&copy ".repeat(n / 5),
+        "open-spans" => "<span>".repeat(500) + &"</div>".repeat(n),
+        "ul-li" => "<ul><li>".repeat(n) + "x",
         _ => return None,
     })
 }
@@ -201,7 +204,7 @@ fn hit_rate(dir: &str, engine: &str) -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: instructions DIR|shape:div|b|attrs|a|bare-a|lt|fostered|entities:N safe-markup-ugc|safe-markup-strict|safe-markup-diary|ammonia|none [--concat BYTES | --hit-rate | --fast-only | --full-only]";
+    let usage = "usage: instructions DIR|shape:div|b|attrs|a|bare-a|lt|fostered|entities|open-spans|ul-li:N safe-markup-ugc|safe-markup-strict|safe-markup-diary|ammonia|none [--concat BYTES | --hit-rate | --fast-only | --full-only]";
     let (dir, engine, flags) = match args.as_slice() {
         [dir, engine, flags @ ..] => (dir, engine, flags),
         _ => {
