@@ -560,7 +560,7 @@ impl Fast<'_> {
                 after_text = true;
                 surely = true;
             }
-            self.inserted(surely, 0);
+            self.inserted(surely);
         }
         // The end of the input.
         self.charge(1)?;
@@ -589,11 +589,11 @@ impl Fast<'_> {
     }
 
     /// After a token, which `surely` inserted a node into the current
-    /// node (text, a comment) or may have inserted one anywhere up to
-    /// `deeper` levels below it (a tag; raw text and foreign content go
-    /// below the current node).
-    fn inserted(&mut self, surely: bool, deeper: usize) {
-        let bound = self.open.len() + 2 + deeper;
+    /// node (text, a comment), or may have inserted one into it or any
+    /// element it closed (a tag: `charge` saw those open; raw text and
+    /// foreign content charge themselves).
+    fn inserted(&mut self, surely: bool) {
+        let bound = self.open.len() + 2;
         self.last_insertion = if surely {
             bound
         } else {

@@ -2,6 +2,7 @@
 //! limits can stop it.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 
 use html5ever::buffer_queue::BufferQueue;
 use html5ever::tendril::StrTendril;
@@ -60,10 +61,13 @@ struct Tokens<'a> {
     /// What the input may still spend on nesting.
     nesting_left: Cell<usize>,
     /// The names of the start tags not yet closed, as the tokens alone
-    /// tell (void elements aside), up to `max_unclosed`: past it, end tags
-    /// pay as other tokens do, and posts full of `<p>` without `</p>`
-    /// cannot grow the list with the input.
-    unclosed: RefCell<Vec<LocalName>>,
+    /// tell (void elements aside): the last `max_unclosed` of them, so
+    /// that posts full of `<p>` without `</p>` cannot grow the list with
+    /// the input. Forgetting the oldest, rather than the newest, keeps the
+    /// last ones the same whatever came before: a start of the input that
+    /// the fast path cleaned can only make the rest cheaper here (an end
+    /// tag may close one of its start tags), never dearer.
+    unclosed: RefCell<VecDeque<LocalName>>,
     max_unclosed: usize,
 }
 
@@ -121,14 +125,15 @@ impl Tokens<'_> {
         let mut unclosed = self.unclosed.borrow_mut();
         if let Token::TagToken(tag) = token {
             match tag.kind {
-                TagKind::EndTag if unclosed.last() == Some(&tag.name) => {
-                    unclosed.pop();
+                TagKind::EndTag if unclosed.back() == Some(&tag.name) => {
+                    unclosed.pop_back();
                     return 1;
                 }
-                TagKind::StartTag
-                    if unclosed.len() < self.max_unclosed && !tags::is_void(&tag.name) =>
-                {
-                    unclosed.push(tag.name.clone());
+                TagKind::StartTag if !tags::is_void(&tag.name) => {
+                    if unclosed.len() >= self.max_unclosed {
+                        unclosed.pop_front();
+                    }
+                    unclosed.push_back(tag.name.clone());
                 }
                 _ => {}
             }
@@ -288,7 +293,7 @@ pub(crate) fn parse_fragment(
             next: Cell::new(0),
             text: RefCell::new(Run::default()),
             nesting_left: Cell::new(nesting),
-            unclosed: RefCell::new(Vec::new()),
+            unclosed: RefCell::new(VecDeque::new()),
             // Twice the depth an output can have: its end tags all close
             // the last start tag (see `nesting`).
             max_unclosed: limits.max_depth.saturating_mul(2),
