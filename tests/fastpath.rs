@@ -192,6 +192,59 @@ fn fast_path_at_the_node_limit() {
 /// The fast path must keep serving the diary corpus under `ugc`: a change
 /// that makes it fall back everywhere is a performance regression no
 /// other test would see.
+/// Around the nesting budget (`Limits::max_nesting_per_byte`), the fast
+/// path answers only where the full pipeline keeps to it, whole or after
+/// a first part it cleaned, and `clean` is the full pipeline's output:
+/// nesting with and without text, closed and not, comments and raw text
+/// inside, a first paragraph before, under two budgets.
+#[test]
+fn fast_path_at_the_nesting_budget() {
+    type Shape = fn(usize) -> String;
+    let shapes: [(&str, Shape); 7] = [
+        ("bare b", |k| "<b>".repeat(k) + "x"),
+        ("b and text", |k| "<b>text ".repeat(k)),
+        ("closed div", |k| "<div>".repeat(k) + &"</div>".repeat(k)),
+        ("ul li", |k| "<ul><li>a".repeat(k)),
+        ("comments", |k| "<i><!--c-->".repeat(k)),
+        ("raw text", |k| "<span><style>s</style>".repeat(k)),
+        ("after a paragraph", |k| {
+            "<p>first</p>\n".to_owned() + &"<em>".repeat(k) + "x"
+        }),
+    ];
+    let (mut answered, mut over) = (0, 0);
+    for per_byte in [1, 4] {
+        let mut limits = safe_markup::Limits::default();
+        limits.max_nesting_per_byte = per_byte;
+        let policy = Policy::ugc()
+            .to_builder()
+            .limits(limits)
+            .build()
+            .expect("builds");
+        for (name, make) in shapes {
+            for k in 1..120 {
+                let input = make(k);
+                let full = policy.clean_full(&input);
+                if full.starts_with("&lt;") {
+                    over += 1;
+                }
+                let differs = |got: &str| safe_markup_check::first_difference(&full, got);
+                if let Some(fast) = policy.clean_fast(&input) {
+                    answered += 1;
+                    assert!(fast == full, "{name} × {k}: {}", differs(&fast));
+                }
+                let clean = policy.clean(&input);
+                assert!(clean == full, "{name} × {k}, clean: {}", differs(&clean));
+                assert!(policy.clean(&clean) == clean, "{name} × {k}: not stable");
+            }
+        }
+    }
+    // Both sides of the budget were reached.
+    assert!(
+        answered > 300 && over > 300,
+        "answered {answered}, over {over}"
+    );
+}
+
 #[test]
 fn fast_path_hit_rate_on_the_diary_corpus() {
     let docs = support::html_files("diary");
