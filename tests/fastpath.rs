@@ -146,6 +146,22 @@ fn fast_path_equals_full_pipeline_on_every_corpus_and_policy() {
 /// Near the node limit: the fast path's count of nodes is an upper bound
 /// on the parser's, so wherever it answers, the full pipeline stays under
 /// the limit too; past it, both give the input as text.
+/// Asserts that the fast path's answer for `input` (`what`), if any, and
+/// `clean`'s are the full pipeline's; returns whether the fast path
+/// answered and whether the full pipeline showed the input as text (past
+/// a limit).
+fn agrees_at_a_limit(policy: &Policy, what: &str, input: &str) -> (bool, bool) {
+    let full = policy.clean_full(input);
+    let differs = |got: &str| safe_markup_check::first_difference(&full, got);
+    let fast = policy.clean_fast(input);
+    if let Some(fast) = &fast {
+        assert!(*fast == full, "{what}: {}", differs(fast));
+    }
+    let clean = policy.clean(input);
+    assert!(clean == full, "{what}, clean: {}", differs(&clean));
+    (fast.is_some(), full.starts_with("&lt;"))
+}
+
 #[test]
 fn fast_path_at_the_node_limit() {
     let mut limits = safe_markup::Limits::default();
@@ -168,18 +184,9 @@ fn fast_path_at_the_node_limit() {
     let (mut answered, mut over) = (0, 0);
     for (name, make) in shapes {
         for k in (200..1_100).step_by(3) {
-            let input = make(k);
-            let full = policy.clean_full(&input);
-            if full.starts_with("&lt;") {
-                over += 1;
-            }
-            let differs = |got: &str| safe_markup_check::first_difference(&full, got);
-            if let Some(fast) = policy.clean_fast(&input) {
-                answered += 1;
-                assert!(fast == full, "{name} × {k}: {}", differs(&fast));
-            }
-            let clean = policy.clean(&input);
-            assert!(clean == full, "{name} × {k}, clean: {}", differs(&clean));
+            let (fast, text) = agrees_at_a_limit(&policy, &format!("{name} × {k}"), &make(k));
+            answered += usize::from(fast);
+            over += usize::from(text);
         }
     }
     // Both sides of the limit were reached.
@@ -223,17 +230,10 @@ fn fast_path_at_the_nesting_budget() {
         for (name, make) in shapes {
             for k in 1..120 {
                 let input = make(k);
-                let full = policy.clean_full(&input);
-                if full.starts_with("&lt;") {
-                    over += 1;
-                }
-                let differs = |got: &str| safe_markup_check::first_difference(&full, got);
-                if let Some(fast) = policy.clean_fast(&input) {
-                    answered += 1;
-                    assert!(fast == full, "{name} × {k}: {}", differs(&fast));
-                }
+                let (fast, text) = agrees_at_a_limit(&policy, &format!("{name} × {k}"), &input);
+                answered += usize::from(fast);
+                over += usize::from(text);
                 let clean = policy.clean(&input);
-                assert!(clean == full, "{name} × {k}, clean: {}", differs(&clean));
                 assert!(policy.clean(&clean) == clean, "{name} × {k}: not stable");
             }
         }
