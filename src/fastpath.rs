@@ -162,7 +162,7 @@ pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
     // its own (see `nesting`), as in the full pipeline.
     if fast.run().is_some()
         && nesting::Nesting::whole(&policy.limits, input.len())
-            .check_output(&fast.out, &policy.limits, Some(fast.max_levels))
+            .check_output(&fast.out, &policy.limits, fast.max_levels)
             .is_ok()
     {
         return Answer::Whole(fast.out);

@@ -372,7 +372,7 @@ impl Policy {
         transform::after_sanitize(&mut dom, root, self, &mut report);
         let mut html = String::with_capacity(input.len());
         let deepest = serialize::serialize(&dom, root, &mut html);
-        nesting.check_output(&html, limits, Some(deepest + 1))?;
+        nesting.check_output(&html, limits, deepest + 1)?;
         Ok(CleanedDom {
             dom,
             root,

@@ -40,31 +40,25 @@ impl Nesting {
     }
 
     /// Whether `html`, an output (or the rest of one), stays within its
-    /// own budget. With `levels`, the most elements open at once in it
-    /// plus one, a bound that needs only its count of `<` decides first:
-    /// each token costs at most `levels`, and there are at most two for
-    /// each `<` and two more.
+    /// own budget. `levels` is the most elements open at once in it, plus
+    /// one: a bound that needs only its count of `<` decides first, as
+    /// each token costs at most `levels` and there are at most two for
+    /// each `<`, and two more.
     pub(crate) fn check_output(
         &self,
         html: &str,
         limits: &Limits,
-        levels: Option<usize>,
+        levels: usize,
     ) -> Result<(), Limit> {
         let budget = limits
             .nesting_budget(self.output_before.saturating_add(html.len()))
             .saturating_sub(self.output_spent);
-        if let Some(levels) = levels {
-            let tags = count_lt(html.as_bytes());
-            if tags
-                .saturating_mul(2)
-                .saturating_add(2)
-                .saturating_mul(levels)
-                <= budget
-            {
-                return Ok(());
-            }
-        }
-        if output_charge(html) <= budget {
+        let tags = count_lt(html.as_bytes());
+        let bound = tags
+            .saturating_mul(2)
+            .saturating_add(2)
+            .saturating_mul(levels);
+        if bound <= budget || output_charge(html) <= budget {
             Ok(())
         } else {
             Err(Limit::Nesting)
