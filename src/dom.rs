@@ -59,6 +59,11 @@ impl Name {
             local,
         }
     }
+
+    /// Whether the element is in the HTML namespace.
+    pub(crate) fn is_html(&self) -> bool {
+        self.ns == Ns::Html
+    }
 }
 
 /// The namespace of an element.

@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use html5ever::LocalName;
 use serde::Deserialize;
 
-use crate::dom::{Name, Ns};
+use crate::dom::Name;
 use crate::error::{PolicyError, PolicyErrorKind};
 use crate::limits::{Limit, Limits};
 use crate::links::{LinkOptions, Links};
@@ -1382,7 +1382,7 @@ impl Policy {
     /// their text survives as escaped HTML text.
     pub(crate) fn action_for_element(&self, name: &Name) -> TagAction {
         let action = self.action_for(&name.local);
-        if name.ns == Ns::Html {
+        if name.is_html() {
             action
         } else if action == TagAction::Drop {
             TagAction::Drop

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
-use crate::dom::{Dom, Name, NodeData, NodeId, Ns};
+use crate::dom::{Dom, Name, NodeData, NodeId};
 use crate::limits::Limit;
 use crate::links;
 use crate::policy::{Policy, TagAction};
@@ -257,7 +257,7 @@ impl Sanitizer<'_> {
         };
         let name = elem.name.clone();
         let local = name.local.clone();
-        let foreign = name.ns != Ns::Html;
+        let foreign = !name.is_html();
         let mut action = if local == local_name!("template") {
             // Template contents live outside the tree; never emitted.
             TagAction::Drop

@@ -8,13 +8,13 @@
 use html5ever::local_name;
 use html5ever::tendril::StrTendril;
 
-use crate::dom::{Dom, Name, NodeData, NodeId, Ns};
+use crate::dom::{Dom, Name, NodeData, NodeId};
 use crate::report::{ChangeKind, Report, Rule};
 use crate::tags;
 
 /// Elements whose inline content is paragraphed.
 fn is_container(name: &Name) -> bool {
-    name.ns == Ns::Html
+    name.is_html()
         && matches!(
             name.local,
             local_name!("div")
@@ -47,7 +47,7 @@ fn is_preformatted(name: &Name) -> bool {
 
 fn is_p(dom: &Dom, id: NodeId) -> bool {
     dom.element(id)
-        .is_some_and(|e| e.name.ns == Ns::Html && e.name.local == local_name!("p"))
+        .is_some_and(|e| e.name.is_html() && e.name.local == local_name!("p"))
 }
 
 /// Whether a whitespace run holds a blank line (two line breaks). The
@@ -108,7 +108,7 @@ fn is_block(dom: &Dom, id: NodeId) -> bool {
     let mut stack = vec![id];
     while let Some(n) = stack.pop() {
         let Some(e) = dom.element(n) else { continue };
-        if e.name.ns == Ns::Html {
+        if e.name.is_html() {
             if tags::closes_p(&e.name.local) {
                 return true;
             }

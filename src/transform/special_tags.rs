@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, QualName, local_name, ns};
 
-use crate::dom::{Dom, Name, NodeData, NodeId, Ns};
+use crate::dom::{Dom, Name, NodeData, NodeId};
 use crate::error::{PolicyError, PolicyErrorKind};
 use crate::lexer::Special;
 
@@ -229,7 +229,7 @@ pub(crate) fn expand(dom: &mut Dom, root: NodeId, tags: &SpecialTags) {
     let mut stack = vec![root];
     while let Some(id) = stack.pop() {
         if let Some(e) = dom.element(id)
-            && e.name.ns == Ns::Html
+            && e.name.is_html()
             && let Some(special) = special_kind(&e.name.local)
         {
             found.push((id, special));

@@ -3,7 +3,7 @@
 
 use html5ever::local_name;
 
-use crate::dom::{Dom, NodeData, NodeId, Ns};
+use crate::dom::{Dom, NodeData, NodeId};
 
 /// A text node and the element depth of its parent (the root is 0).
 pub(crate) struct TextAt {
@@ -27,7 +27,7 @@ pub(crate) fn text_nodes(dom: &Dom, root: NodeId) -> Vec<TextAt> {
                     parent_depth: depth,
                 }),
                 NodeData::Element(e) => {
-                    let skip = e.name.ns != Ns::Html
+                    let skip = !e.name.is_html()
                         || matches!(
                             e.name.local,
                             local_name!("pre")
