@@ -190,7 +190,7 @@ fn unclosed_a<M: Measurement>(c: &mut Criterion<M>) {
 /// iteration of 16 000 nested `<ul><li>` would take seconds).
 fn dos<M: Measurement>(c: &mut Criterion<M>) {
     type Make = fn(usize) -> String;
-    let shapes: [(&str, usize, bool, Make); 12] = [
+    let shapes: [(&str, usize, bool, Make); 14] = [
         ("dos_nested_b", 60_000, false, |n| "<b>".repeat(n) + "deep"),
         ("dos_nested_ul_li", 16_000, false, |n| {
             "<ul><li>".repeat(n) + "x"
@@ -225,6 +225,15 @@ fn dos<M: Measurement>(c: &mut Criterion<M>) {
         }),
         ("dos_control_br", 20_000, true, |n| "x<br>".repeat(n)),
         ("dos_control_b", 20_000, true, |n| "<b>x</b> ".repeat(n)),
+        // Two more of the same density: a table of rows and cells, and
+        // misnested formatting, which only the full pipeline cleans (the
+        // adoption agency): what markup the fast path leaves costs.
+        ("dos_control_rows", 5_000, true, |n| {
+            "<table>".to_owned() + &"<tr><td>x</td></tr>".repeat(n) + "</table>"
+        }),
+        ("dos_control_misnested", 6_666, true, |n| {
+            "<b><i>x</b></i>".repeat(n)
+        }),
     ];
     let ugc = Policy::ugc();
     let ammonia = ammonia::Builder::default();

@@ -22,7 +22,10 @@
 //! unclosed links) and the DoS shapes `bare-a` (`N` × `<a>`), `lt` (a run
 //! of `N` `<`), `fostered` (`N` × `x<br>` in a `<table>`), `entities`
 //! (`N` character references of five kinds), `open-spans` (500 `<span>`,
-//! then `N` × `</div>`) and `ul-li` (`<ul><li>` nested `N` times).
+//! then `N` × `</div>`) and `ul-li` (`<ul><li>` nested `N` times), and
+//! controls as dense in tags: `control-br` (`N` × `x<br>`), `rows` (a
+//! table of `N / 4` rows of one cell) and `misnested` (`N / 3` ×
+//! `<b><i>x</b></i>`).
 //!
 //! It prints the bytes cleaned, the bytes written, and memory (Linux
 //! only): the resident set (`VmRSS`) just before cleaning and its peak
@@ -157,6 +160,9 @@ fn shape(name: &str, n: usize) -> Option<String> {
         "entities" => "&lt;&#x41;&eacute;&#169;&copy ".repeat(n / 5),
         "open-spans" => "<span>".repeat(500) + &"</div>".repeat(n),
         "ul-li" => "<ul><li>".repeat(n) + "x",
+        "control-br" => "x<br>".repeat(n),
+        "misnested" => "<b><i>x</b></i>".repeat(n / 3),
+        "rows" => "<table>".to_owned() + &"<tr><td>x</td></tr>".repeat(n / 4) + "</table>",
         _ => return None,
     })
 }
@@ -204,7 +210,7 @@ fn hit_rate(dir: &str, engine: &str) -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: instructions DIR|shape:div|b|attrs|a|bare-a|lt|fostered|entities|open-spans|ul-li:N safe-markup-ugc|safe-markup-strict|safe-markup-diary|ammonia|none [--concat BYTES | --hit-rate | --fast-only | --full-only]";
+    let usage = "usage: instructions DIR|shape:div|b|attrs|a|bare-a|lt|fostered|entities|open-spans|ul-li|control-br|rows|misnested:N safe-markup-ugc|safe-markup-strict|safe-markup-diary|ammonia|none [--concat BYTES | --hit-rate | --fast-only | --full-only]";
     let (dir, engine, flags) = match args.as_slice() {
         [dir, engine, flags @ ..] => (dir, engine, flags),
         _ => {

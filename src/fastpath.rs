@@ -14,7 +14,7 @@
 //! returns `None` and the caller runs the full pipeline on the whole
 //! input. That covers every place where the tree builder would do more
 //! than append the element to the current node (implied end tags, `p`
-//! closed by a block, misnested or stray end tags, tables, foreign
+//! closed by a block, misnested or stray end tags, most of tables, foreign
 //! content, raw text and RCDATA elements, `select`, `template`, forms,
 //! scope boundaries such as `object` and `button`), every tokenizer state
 //! it does not follow (comments, declarations, unusual character
@@ -29,8 +29,10 @@
 //!
 //! A few constructs of that kind are common enough in posts to follow
 //! exactly, each in a file of its own: end tags that make an element
-//! (`</br>`, a stray `</p>`: `end_tags.rs`), and `svg` and `math`
-//! content (`foreign.rs`).
+//! (`</br>`, a stray `</p>`: `end_tags.rs`), `svg` and `math` content
+//! (`foreign.rs`), an `a` that closes another (`formatting.rs`), and
+//! tables of rows and cells, with the text and void elements they
+//! foster-parent (`tables.rs`).
 
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
@@ -45,6 +47,7 @@ use crate::tags;
 mod end_tags;
 mod foreign;
 mod formatting;
+mod tables;
 
 /// Whether the fast path can serve this policy at all: it models neither
 /// the lexical step's escapes (escape mode), nor the tree transforms, nor
@@ -157,6 +160,7 @@ pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
         last_insertion: 1,
         max_levels: 1,
         max_nesting: policy.limits.nesting_budget(input.len()),
+        fosters: Vec::new(),
     };
     // `run` keeps to the input's nesting budget; the output must keep to
     // its own (see `nesting`), as in the full pipeline.
@@ -209,11 +213,16 @@ enum Kind {
     /// `svg` and `math`: foreign content, handled only where it is
     /// removed whole (`foreign.rs`).
     Foreign,
+    /// `table` (`tables.rs`).
+    Table,
+    /// `tbody`, `thead`, `tfoot`, `tr`, `td`, `th`: table structure,
+    /// handled by the table insertion modes (`tables.rs`).
+    TablePart,
 }
 
 /// The kind of a start tag, or `None` for tags the fast path leaves to
 /// the full pipeline: every tag with a rule of its own in the "in body"
-/// insertion mode that is not modelled here (tables, forms,
+/// insertion mode that is not modelled here (table captions and columns, forms,
 /// `select`, scope boundaries and markers, ruby parts,
 /// `template`, head elements), and the two tags on which html5ever 0.40's
 /// special set and the standard's differ (see `tags::is_special`): `search`,
@@ -256,6 +265,13 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("textarea")
         | local_name!("title") => Kind::RawText,
         local_name!("svg") | local_name!("math") => Kind::Foreign,
+        local_name!("table") => Kind::Table,
+        local_name!("tbody")
+        | local_name!("thead")
+        | local_name!("tfoot")
+        | local_name!("tr")
+        | local_name!("td")
+        | local_name!("th") => Kind::TablePart,
         // `base`, `basefont`, `bgsound`, `link` and `meta` by the "in
         // head" rules, which insert and pop them just the same.
         local_name!("area")
@@ -297,14 +313,7 @@ fn kind(name: &LocalName) -> Option<Kind> {
         | local_name!("rtc")
         | local_name!("search")
         | local_name!("select")
-        | local_name!("table")
-        | local_name!("tbody")
-        | local_name!("td")
-        | local_name!("template")
-        | local_name!("tfoot")
-        | local_name!("th")
-        | local_name!("thead")
-        | local_name!("tr") => return None,
+        | local_name!("template") => return None,
         // Every other tag that closes an open `p` (`div`, `ul`, `form`, …;
         // those with rules of their own are matched above). A `form`
         // is ignored while another is open (the form element pointer),
@@ -427,6 +436,8 @@ struct Fast<'a> {
     last_insertion: usize,
     /// The most `levels` so far: the deepest the output nests, plus one.
     max_levels: usize,
+    /// For each open table, what the parser foster-parents out of it.
+    fosters: Vec<tables::Foster>,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -538,7 +549,9 @@ impl Fast<'_> {
                         self.bogus_comment()?;
                         surely = true;
                     }
-                    // A `<` before anything else is text.
+                    // A `<` before anything else is text (which a table
+                    // would foster-parent with the text after it).
+                    _ if self.in_table_context() => return None,
                     _ => {
                         if !was_text {
                             self.count_node()?;
@@ -556,7 +569,11 @@ impl Fast<'_> {
                     self.count_node()?;
                     self.charge(1)?;
                 }
-                self.text()?;
+                if self.in_table_context() {
+                    self.table_text()?;
+                } else {
+                    self.text()?;
+                }
                 after_text = true;
                 surely = true;
             }
@@ -922,6 +939,22 @@ impl Fast<'_> {
         // on any other HTML element it is an error the tree builder
         // ignores (`<a/>` opens an `a`).
         let kind = kind(&name)?;
+        if let Some(done) = self.table_start_tag(&name, kind, attrs, end) {
+            return done;
+        }
+        self.insert_in_body(name, kind, attrs, self_closing, end)
+    }
+
+    /// [`Fast::insert_start_tag`] by the "in body" rules (which, in a
+    /// table, apply to what it foster-parents, and in its cells).
+    fn insert_in_body(
+        &mut self,
+        name: LocalName,
+        kind: Kind,
+        attrs: &[RawAttr],
+        self_closing: bool,
+        end: usize,
+    ) -> Option<()> {
         self.close_open_a(&name)?;
         self.implied_end_tags(&name)?;
         let parse_bits = self.open.last().map_or(0, |o| o.parse_bits);
@@ -931,6 +964,9 @@ impl Fast<'_> {
         self.count_node()?;
         let fate = self.fate(&name)?;
         if std::mem::take(&mut self.pre_first) && fate != Fate::Kept {
+            return None;
+        }
+        if matches!(kind, Kind::Table | Kind::TablePart) && fate != Fate::Kept {
             return None;
         }
         let (mut kept_bits, mut kept_name) = match self.open.last() {
@@ -944,6 +980,9 @@ impl Fast<'_> {
         self.note_node(fate == Fate::Kept);
         if fate == Fate::Kept {
             let attrs = self.allowed_attrs(&name, attrs)?;
+            if kind == Kind::Table {
+                self.open_table();
+            }
             self.write_start_tag(&name, attrs);
         }
         self.pos = end;
@@ -1194,6 +1233,9 @@ impl Fast<'_> {
             self.pos = close.end;
             return Some(());
         }
+        if let Some(done) = self.table_end_tag(name, close.end) {
+            return done;
+        }
         if let Some(made) = self.end_tag_makes_element(name) {
             return self.element_from_end_tag(made, close.end);
         }
@@ -1238,8 +1280,10 @@ impl Fast<'_> {
         // puts an `li` out of list item scope (its end tag is ignored).
         let li = *target_name == local_name!("li");
         let implied = |o: &Open| {
-            kind(&o.name) != Some(Kind::Formatting)
-                && o.name != local_name!("form")
+            !matches!(
+                kind(&o.name),
+                Some(Kind::Formatting | Kind::Table | Kind::TablePart)
+            ) && o.name != local_name!("form")
                 && !(li && matches!(o.name, local_name!("ol") | local_name!("ul")))
         };
         let closes = matches!(
@@ -1273,11 +1317,20 @@ impl Fast<'_> {
             }
             Fate::Kept => {
                 self.levels.pop();
-                self.out.push_str("</");
-                self.out.push_str(&open.name);
-                self.out.push('>');
+                self.write_end_tag(&open.name);
             }
             _ => {}
+        }
+    }
+
+    /// Writes the end tag of kept element `name`; a table's gets what the
+    /// parser put before it.
+    fn write_end_tag(&mut self, name: &LocalName) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+        if *name == local_name!("table") {
+            self.close_table();
         }
     }
 
@@ -1334,7 +1387,9 @@ impl Fast<'_> {
                     .count();
                 let name = self.input.get(self.pos + 1..self.pos + 1 + len)?;
                 let name = name.to_ascii_lowercase();
-                if matches!(name.as_str(), "html" | "head" | "body") {
+                // Whatever a table foster-parents goes before it.
+                if matches!(name.as_str(), "html" | "head" | "body") || tables::is_table_tag(&name)
+                {
                     return None;
                 }
                 !self.closes_parent_too(&LocalName::from(name))
@@ -1380,9 +1435,7 @@ impl Fast<'_> {
     fn close_all(&mut self) {
         while let Some(open) = self.open.pop() {
             if open.fate == Fate::Kept {
-                self.out.push_str("</");
-                self.out.push_str(&open.name);
-                self.out.push('>');
+                self.write_end_tag(&open.name);
             }
         }
     }

@@ -1,0 +1,316 @@
+//! Tables whose structure the policy keeps: the "in table", "in table
+//! body", "in row" and "in cell" insertion modes, for the tags posts and
+//! pages use (`table`, `thead`, `tbody`, `tfoot`, `tr`, `td`, `th`), with
+//! the parser's implied structure (`<table><tr>` gains a `tbody`, an open
+//! cell or row closes before the next) and its foster-parenting of text
+//! and void elements (`br`, `img`, …) written directly in a table, which
+//! go just before it.
+//!
+//! Everything else in a table context (captions, columns, forms, any
+//! other element there, a table in a table, an end tag that is not the
+//! structure's own, text with character references) is for the full
+//! pipeline, and so is any table whose structure the policy does not keep
+//! whole: the sanitizer would then move or wrap what it keeps.
+//!
+//! Table and cell are scope boundaries and cell a marker, which the
+//! "in body" rules elsewhere in the fast path never meet otherwise. The
+//! state bits (`sanitize::child_bits`) clear at them as the parser's
+//! scopes do; `close_implied` never pops through them; and a cell is only
+//! closed when it is the current node, so no formatting element is ever
+//! left behind on the list of active formatting elements.
+
+use html5ever::{LocalName, local_name};
+
+use super::{Fast, Kind, RawAttr};
+use crate::policy::TagAction;
+
+/// What the parser foster-parents out of an open table, written into the
+/// output just before the table's start tag once the table closes.
+pub(super) struct Foster {
+    /// Where the table's start tag begins in the output.
+    at: usize,
+    html: String,
+}
+
+/// The structure's levels: `table` 0, sections 1, `tr` 2, cells 3.
+fn rank(name: &LocalName) -> Option<u8> {
+    Some(match *name {
+        local_name!("table") => 0,
+        local_name!("tbody") | local_name!("thead") | local_name!("tfoot") => 1,
+        local_name!("tr") => 2,
+        local_name!("td") | local_name!("th") => 3,
+        _ => return None,
+    })
+}
+
+/// The table tags with rules of their own, whose start tags may close
+/// what is open or be foster-parented, with their [`rank`] if they are
+/// structure.
+const TABLE_TAGS: [(&str, Option<u8>); 10] = [
+    ("table", Some(0)),
+    ("tbody", Some(1)),
+    ("thead", Some(1)),
+    ("tfoot", Some(1)),
+    ("tr", Some(2)),
+    ("td", Some(3)),
+    ("th", Some(3)),
+    ("caption", None),
+    ("col", None),
+    ("colgroup", None),
+];
+
+/// A table tag's entry in [`TABLE_TAGS`], by its name as written.
+fn table_tag(name: &str) -> Option<Option<u8>> {
+    TABLE_TAGS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, r)| r)
+}
+
+/// Whether `name`, as written, is a table tag.
+pub(super) fn is_table_tag(name: &str) -> bool {
+    table_tag(name).is_some()
+}
+
+/// Void elements that a table foster-parents by the "in body" rules:
+/// inserted before the table and popped. (`input` has a rule of its own
+/// in a table, and `meta`, `link` and the like go by the "in head" rules.)
+fn fosterable(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("area")
+            | local_name!("br")
+            | local_name!("embed")
+            | local_name!("hr")
+            | local_name!("img")
+            | local_name!("param")
+            | local_name!("source")
+            | local_name!("track")
+            | local_name!("wbr")
+    )
+}
+
+impl Fast<'_> {
+    /// Whether the current node is a table, section or row: the parser
+    /// handles its children in a table insertion mode.
+    pub(super) fn in_table_context(&self) -> bool {
+        self.open
+            .last()
+            .is_some_and(|o| rank(&o.name).is_some_and(|r| r <= 2))
+    }
+
+    /// Whether the policy keeps a table's structure: the table, the
+    /// elements the parser implies in it and both kinds of cell. (A
+    /// `thead` or `tfoot` it does not keep is for the full pipeline when
+    /// met: no structure element is ever unwrapped here.)
+    fn keeps_tables(&self) -> bool {
+        [
+            local_name!("table"),
+            local_name!("tbody"),
+            local_name!("tr"),
+            local_name!("td"),
+            local_name!("th"),
+        ]
+        .iter()
+        .all(|n| self.policy.action_for(n) == TagAction::Keep)
+    }
+
+    /// Start tag `name` of `kind`, where the table rules decide:
+    /// `Some(done)` if they did, `None` for the "in body" rules.
+    pub(super) fn table_start_tag(
+        &mut self,
+        name: &LocalName,
+        kind: Kind,
+        attrs: &[RawAttr],
+        end: usize,
+    ) -> Option<Option<()>> {
+        let in_table = self.in_table_context();
+        match kind {
+            // Right after a kept `pre`: a table's foster-parented content
+            // would go before it, and a cell closed would close the `pre`,
+            // where its first child decides the serializer's newline.
+            Kind::Table | Kind::TablePart if self.pre_first => Some(None),
+            Kind::TablePart => Some(self.table_part(name, attrs, end)),
+            Kind::Table if in_table || !self.keeps_tables() => Some(None),
+            // An unwrapped `br` or `hr` would want a newline beside it,
+            // by siblings the fast path does not track there.
+            Kind::Void
+                if in_table
+                    && fosterable(name)
+                    && self.policy.action_for(name) != TagAction::Unwrap =>
+            {
+                Some(
+                    self.fostered(|fast| {
+                        fast.insert_in_body(name.clone(), kind, attrs, false, end)
+                    }),
+                )
+            }
+            _ if in_table => Some(None),
+            _ => None,
+        }
+    }
+
+    /// A structure start tag: closes the cell, row or section it ends,
+    /// inserts the section or row it implies, then inserts it.
+    fn table_part(&mut self, name: &LocalName, attrs: &[RawAttr], end: usize) -> Option<()> {
+        let want = rank(name)?;
+        // A cell closes before a cell, row or section, a row before a row
+        // or section, a section before a section. Outside any table the
+        // tag is ignored, which is for the full pipeline.
+        self.close_cell_content()?;
+        let mut current = rank(&self.open.last()?.name)?;
+        while current >= want {
+            self.pop_current(false);
+            current = rank(&self.open.last()?.name)?;
+        }
+        if current == 0 && want >= 2 {
+            self.insert_in_body(local_name!("tbody"), Kind::TablePart, &[], false, self.pos)?;
+            current = 1;
+        }
+        if current == 1 && want == 3 {
+            self.insert_in_body(local_name!("tr"), Kind::TablePart, &[], false, self.pos)?;
+        }
+        self.insert_in_body(name.clone(), Kind::TablePart, attrs, false, end)
+    }
+
+    /// End tag `name`, ending at `end`, where the table rules decide:
+    /// `Some(done)` if they did, `None` for the "in body" rules.
+    pub(super) fn table_end_tag(&mut self, name: &str, end: usize) -> Option<Option<()>> {
+        match table_tag(name) {
+            Some(Some(want)) => Some(self.close_structure(name, want, end)),
+            // Caption and column tags have rules of their own.
+            Some(None) => Some(None),
+            // Any other end tag in a table context is processed "in body"
+            // with foster-parenting on.
+            None => self.in_table_context().then_some(None),
+        }
+    }
+
+    /// Closes the open structure element `name` (of rank `want`) and all
+    /// the structure above it: a cell's end tag closes only the current
+    /// cell; a row's, section's or table's also closes the cell and row
+    /// open inside. Anything else above it, or the element not open in
+    /// the table (the parser ignores the tag), is for the full pipeline.
+    fn close_structure(&mut self, name: &str, want: u8, end: usize) -> Option<()> {
+        self.close_cell_content()?;
+        let mut k = self.open.len();
+        loop {
+            k = k.checked_sub(1)?;
+            let open = &self.open[k];
+            let r = rank(&open.name)?;
+            if str::eq_ignore_ascii_case(&open.name, name) {
+                break;
+            }
+            if r <= want {
+                return None;
+            }
+        }
+        while self.open.len() > k {
+            self.pop_current(false);
+        }
+        self.pos = end;
+        Some(())
+    }
+
+    /// In a cell, before the tree builder closes it: pops whatever is open
+    /// in it, as its "generate implied end tags" and "pop until the cell"
+    /// do. The list of active formatting elements is then cleared back to
+    /// the cell's marker, so none of them comes back later. Each element
+    /// popped is its parent's last child, so none needs a newline after
+    /// it. A `form` would leave the form element pointer set, and
+    /// anything but a cell below (content foster-parented out of a table
+    /// open) is for the full pipeline; with structure as the current node
+    /// there is nothing to do.
+    fn close_cell_content(&mut self) -> Option<()> {
+        let structure = self.open.iter().rposition(|o| rank(&o.name).is_some())?;
+        if structure + 1 == self.open.len() {
+            return Some(());
+        }
+        let in_cell = rank(&self.open[structure].name) == Some(3);
+        let plain = self.open[structure + 1..]
+            .iter()
+            .all(|o| o.name != local_name!("form"));
+        if !in_cell || !plain {
+            return None;
+        }
+        while self.open.len() > structure + 1 {
+            self.pop_current(false);
+        }
+        Some(())
+    }
+
+    /// Text in a table context, up to the next tag: whitespace stays in
+    /// the table; any other text is foster-parented whole, as the parser
+    /// does with its pending table text.
+    pub(super) fn table_text(&mut self) -> Option<()> {
+        let rest = &self.bytes[self.pos..];
+        let end = memchr::memchr(b'<', rest).unwrap_or(rest.len());
+        // The parser decides at the next token that is not text; a `<`
+        // that is text would join this run.
+        if end < rest.len() {
+            let token = match rest.get(end + 1) {
+                Some(b'!' | b'?') => true,
+                Some(b'/') => rest.get(end + 2).is_some_and(u8::is_ascii_alphabetic),
+                Some(c) => c.is_ascii_alphabetic(),
+                None => false,
+            };
+            if !token {
+                return None;
+            }
+        }
+        let run = &rest[..end];
+        // A reference may stand for whitespace or not; CR and NUL are
+        // rewritten by the tokenizer.
+        if run.iter().any(|&b| matches!(b, b'&' | b'\r' | 0)) {
+            return None;
+        }
+        if run
+            .iter()
+            .all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0c'))
+        {
+            return self.text();
+        }
+        self.fostered(Self::text)
+    }
+
+    /// Runs `f` with its output going where the innermost open table
+    /// foster-parents. The node it makes is a sibling before the table,
+    /// not a child of the current node: the current node's last child and
+    /// output level stay as they were (no unwrapped block is ever a
+    /// sibling there for them to matter to, but they would be wrong).
+    fn fostered(&mut self, f: impl FnOnce(&mut Self) -> Option<()>) -> Option<()> {
+        let mut foster = self.fosters.pop()?;
+        let level = self.levels.last().copied();
+        let last_child = self.open.last().map(|o| o.last_child);
+        std::mem::swap(&mut self.out, &mut foster.html);
+        let done = f(self);
+        std::mem::swap(&mut self.out, &mut foster.html);
+        self.fosters.push(foster);
+        if let (Some(level), Some(slot)) = (level, self.levels.last_mut()) {
+            *slot = level;
+        }
+        if let (Some(last_child), Some(open)) = (last_child, self.open.last_mut()) {
+            open.last_child = last_child;
+        }
+        done
+    }
+
+    /// Just before a kept table's start tag is written.
+    pub(super) fn open_table(&mut self) {
+        self.fosters.push(Foster {
+            at: self.out.len(),
+            html: String::new(),
+        });
+    }
+
+    /// Just after a kept table's end tag is written: what it
+    /// foster-parented goes before it. (Each table's output is moved at
+    /// most once, when it has any such content.)
+    pub(super) fn close_table(&mut self) {
+        if let Some(foster) = self.fosters.pop()
+            && !foster.html.is_empty()
+        {
+            self.out.insert_str(foster.at, &foster.html);
+        }
+    }
+}
