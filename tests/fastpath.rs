@@ -352,6 +352,9 @@ fn fast_path_cases() {
         "<pre><table>x</table>",
         "<table><tfoot><tr><td>x</table>",
         "<table><tr><td><form>x</td></tr></table>",
+        // The tree builder drops a doctype before the table rules see it,
+        // so the text on both sides is one run, fostered whole (`x\n`).
+        "<table>x<!DOCTYPE a>\n</table>",
     ];
     let strict = Policy::strict();
     for input in ["a<hr>b", "<p>a</p><div>b</div>c", "x <h1>t</h1>y"] {

@@ -246,10 +246,16 @@ impl Fast<'_> {
         let rest = &self.bytes[self.pos..];
         let end = memchr::memchr(b'<', rest).unwrap_or(rest.len());
         // The parser decides at the next token that is not text; a `<`
-        // that is text would join this run.
+        // that is text would join this run, and so would the text after a
+        // doctype, which the tree builder drops before any insertion mode
+        // sees it.
         if end < rest.len() {
+            let doctype = rest
+                .get(end + 2..end + 9)
+                .is_some_and(|d| d.eq_ignore_ascii_case(b"doctype"));
             let token = match rest.get(end + 1) {
-                Some(b'!' | b'?') => true,
+                Some(b'!') => !doctype,
+                Some(b'?') => true,
                 Some(b'/') => rest.get(end + 2).is_some_and(u8::is_ascii_alphabetic),
                 Some(c) => c.is_ascii_alphabetic(),
                 None => false,
