@@ -569,13 +569,16 @@ impl Fast<'_> {
                     self.count_node()?;
                     self.charge(1)?;
                 }
-                if self.in_table_context() {
-                    self.table_text()?;
-                } else {
+                // Text in a table context goes in only when the next token
+                // comes, which the parser charges first: that token pays
+                // the depth of the insertion before the text.
+                surely = !self.in_table_context();
+                if surely {
                     self.text()?;
+                } else {
+                    self.table_text()?;
                 }
                 after_text = true;
-                surely = true;
             }
             self.inserted(surely);
         }

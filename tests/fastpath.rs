@@ -203,11 +203,11 @@ fn fast_path_at_the_node_limit() {
 /// path answers only where the full pipeline keeps to it, whole or after
 /// a first part it cleaned, and `clean` is the full pipeline's output:
 /// nesting with and without text, closed and not, comments and raw text
-/// inside, a first paragraph before, under two budgets.
+/// inside, a first paragraph before, tables, under two budgets.
 #[test]
 fn fast_path_at_the_nesting_budget() {
     type Shape = fn(usize) -> String;
-    let shapes: [(&str, Shape); 7] = [
+    let shapes: [(&str, Shape); 9] = [
         ("bare b", |k| "<b>".repeat(k) + "x"),
         ("b and text", |k| "<b>text ".repeat(k)),
         ("closed div", |k| "<div>".repeat(k) + &"</div>".repeat(k)),
@@ -216,6 +216,12 @@ fn fast_path_at_the_nesting_budget() {
         ("raw text", |k| "<span><style>s</style>".repeat(k)),
         ("after a paragraph", |k| {
             "<p>first</p>\n".to_owned() + &"<em>".repeat(k) + "x"
+        }),
+        // Text in a table goes in only when the next token comes, which
+        // pays before it: whitespace, and text foster-parented out.
+        ("nested tables", |k| "<table> <tr> <td>x ".repeat(k)),
+        ("a table in divs", |k| {
+            "<div>".repeat(k) + "<table> <tr> <td>a</td> <td>b</td> </tr>x<br>\n</table>"
         }),
     ];
     let (mut answered, mut over) = (0, 0);
