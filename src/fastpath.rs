@@ -1105,20 +1105,28 @@ impl Fast<'_> {
         Some(())
     }
 
-    /// A comment at `self.pos` (`<!--`), of the plain form where the
-    /// tokenizer and the lexical step agree where it ends
-    /// (`plain_comment`).
-    /// Removed, or kept where the policy keeps comments and the
+    /// A comment at `self.pos` (`<!--`): removed where the policy removes
+    /// comments or it is inside a removed element; otherwise, of the plain
+    /// form whose text is as written (`plain_comment`), kept if the
     /// sanitizer's test says it is safe.
     fn comment(&mut self) -> Option<()> {
         let body_start = self.pos + 4;
+        if !self.policy.comments || self.hidden() {
+            // Removed whatever its text: only where it ends matters, which
+            // the tokenizer and the lexical step agree on.
+            let len = crate::lexer::comment_len(&self.bytes[body_start..])?;
+            self.count_node()?;
+            self.note_node(false);
+            self.pos = body_start + len;
+            return Some(());
+        }
         let len = memchr::memmem::find(&self.bytes[body_start..], b"-->")?;
         let body = &self.input[body_start..body_start + len];
         if !plain_comment(body) {
             return None;
         }
         self.count_node()?;
-        let keep = self.policy.comments && !self.hidden() && comment_is_safe(body);
+        let keep = comment_is_safe(body);
         if keep {
             // The tokenizer rewrites NUL and CR in comments.
             let plain = body.bytes().enumerate().all(|(k, b)| {

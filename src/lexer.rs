@@ -486,24 +486,7 @@ impl<'a> Lexer<'a> {
     /// the input would swallow the rest of it, so that one becomes text.
     fn comment(&mut self, lt: usize) -> usize {
         let body = lt + 4;
-        let rest = &self.input[body..];
-        if rest.starts_with('>') {
-            return body + 1;
-        }
-        if rest.starts_with("->") {
-            return body + 2;
-        }
-        // The first `--` followed by `>` or `!>` ends it; searching for
-        // `-->` and `--!>` separately would scan to the end of the input
-        // for the one that is absent, once per comment.
-        let close = memchr::memmem::find_iter(rest.as_bytes(), b"--").find_map(|p| {
-            match rest.as_bytes().get(p + 2..) {
-                Some([b'>', ..]) => Some(p + 3),
-                Some([b'!', b'>', ..]) => Some(p + 4),
-                _ => None,
-            }
-        });
-        match close {
+        match comment_len(&self.bytes[body..]) {
             Some(len) => body + len,
             None => {
                 self.escape_range(lt..lt + 1);
@@ -690,6 +673,26 @@ impl Rules for Policy {
     }
 }
 
+/// Where a comment whose text starts at `rest` (just past its `<!--`)
+/// ends, as the tokenizer ends it: the length up to and including its
+/// `-->` or `--!>`, or at once for `<!-->` and `<!--->`; `None` if it is
+/// still open at the end of the input.
+pub(crate) fn comment_len(rest: &[u8]) -> Option<usize> {
+    if rest.starts_with(b">") {
+        return Some(1);
+    }
+    if rest.starts_with(b"->") {
+        return Some(2);
+    }
+    // The first `>` after `--` or `--!` ends it. (Searching for `-->` and
+    // `--!>` separately would scan to the end of the input for the one
+    // that is absent, once per comment; and the matches of `--` do not
+    // overlap, so `--->` would hide its end.)
+    memchr::memchr_iter(b'>', rest)
+        .find(|&p| rest[..p].ends_with(b"--") || rest[..p].ends_with(b"--!"))
+        .map(|p| p + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -733,6 +736,9 @@ mod tests {
             ("<a title='>'>x</a>", "<a title='>'>x</a>"),
             ("<!-- c -->x", "<!-- c -->x"),
             ("<!-->x", "<!-->x"),
+            // An odd run of dashes before the `>` ends it too.
+            ("<!-- x --->y<h1>", "<!-- x --->y&lt;h1>"),
+            ("<!-- x ---!>y<h1>", "<!-- x ---!>y&lt;h1>"),
             ("<!-- open", "&lt;!-- open"),
             ("<!DOCTYPE html>", "&lt;!DOCTYPE html>"),
             ("</>", "&lt;/>"),

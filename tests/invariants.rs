@@ -749,3 +749,21 @@ fn srcset_candidates() {
     assert_eq!(safe_markup_check::srcset_urls("data:x,y 1x"), ["data:x,y"]);
     assert!(safe_markup_check::srcset_urls(" , ").is_empty());
 }
+
+/// The tokenizer ends a comment at the first `>` after `--` or `--!`, so
+/// an odd run of dashes (`--->`) ends it too. The lexical step once
+/// missed those ends, found the comment still open at the end of the
+/// input, and showed it as text in every preset.
+#[test]
+fn comments_end_where_the_tokenizer_ends_them() {
+    let keeping = Policy::ugc()
+        .to_builder()
+        .comments(true)
+        .build()
+        .expect("builds");
+    for policy in [Policy::ugc(), Policy::strict(), Policy::diary(), keeping] {
+        assert_eq!(policy.clean("a<!-- x --->b"), "ab");
+        assert_eq!(policy.clean("a<!-- x ---!>b<!----->c"), "abc");
+        assert_eq!(policy.clean("<b>a<!-- --->b</b>c"), "<b>ab</b>c");
+    }
+}
