@@ -467,6 +467,9 @@ fn fast_path_table_cases() {
             "<p>a<table><tr><td></p>b</table>",
             format!("<p>a</p>{}", tbody("<tr><td><p></p>b</td></tr>")),
         ),
+        // Outside any table the tree builder ignores the structure's tags
+        // (a page cut from the middle of a table).
+        ("a<td>b</td>c<TR><th>d</tbody>e</table>", "abcde".to_owned()),
         // The end of the input closes everything.
         (
             "<table>x<tr><td>a",

@@ -6,11 +6,13 @@
 //! and void elements (`br`, `img`, …) written directly in a table, which
 //! go just before it.
 //!
-//! Everything else in a table context (captions, columns, forms, any
-//! other element there, a table in a table, an end tag that is not the
-//! structure's own, text with character references) is for the full
-//! pipeline, and so is any table whose structure the policy does not keep
-//! whole: the sanitizer would then move or wrap what it keeps.
+//! Outside any table the structure's tags are ignored, as the tree
+//! builder ignores them. Everything else in a table context (captions,
+//! columns, forms, any other element there, a table in a table, an end
+//! tag that is not the structure's own, text with character references)
+//! is for the full pipeline, and so is any table whose structure the
+//! policy does not keep whole: the sanitizer would then move or wrap what
+//! it keeps.
 //!
 //! Table and cell are scope boundaries and cell a marker, which the
 //! "in body" rules elsewhere in the fast path never meet otherwise. The
@@ -99,6 +101,12 @@ impl Fast<'_> {
             .is_some_and(|o| rank(&o.name).is_some_and(|r| r <= 2))
     }
 
+    /// Whether a table is open (its structure elements are open only in
+    /// one).
+    fn in_table(&self) -> bool {
+        self.open.iter().any(|o| rank(&o.name).is_some())
+    }
+
     /// Whether the policy keeps a table's structure: the table, the
     /// elements the parser implies in it and both kinds of cell. (A
     /// `thead` or `tfoot` it does not keep is for the full pipeline when
@@ -154,9 +162,13 @@ impl Fast<'_> {
     /// inserts the section or row it implies, then inserts it.
     fn table_part(&mut self, name: &LocalName, attrs: &[RawAttr], end: usize) -> Option<()> {
         let want = rank(name)?;
+        if !self.in_table() {
+            // Outside any table the tree builder ignores it.
+            self.pos = end;
+            return Some(());
+        }
         // A cell closes before a cell, row or section, a row before a row
-        // or section, a section before a section. Outside any table the
-        // tag is ignored, which is for the full pipeline.
+        // or section, a section before a section.
         self.close_cell_content()?;
         let mut current = rank(&self.open.last()?.name)?;
         while current >= want {
@@ -177,6 +189,12 @@ impl Fast<'_> {
     /// `Some(done)` if they did, `None` for the "in body" rules.
     pub(super) fn table_end_tag(&mut self, name: &str, end: usize) -> Option<Option<()>> {
         match table_tag(name) {
+            // Outside any table the tree builder ignores it ("any other
+            // end tag" meets no element of its name).
+            Some(Some(_)) if !self.in_table() => {
+                self.pos = end;
+                Some(Some(()))
+            }
             Some(Some(want)) => Some(self.close_structure(name, want, end)),
             // Caption and column tags have rules of their own.
             Some(None) => Some(None),
