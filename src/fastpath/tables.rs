@@ -17,9 +17,10 @@
 //! Table and cell are scope boundaries and cell a marker, which the
 //! "in body" rules elsewhere in the fast path never meet otherwise. The
 //! state bits (`sanitize::child_bits`) clear at them as the parser's
-//! scopes do; `close_implied` never pops through them; and a cell is only
-//! closed when it is the current node, so no formatting element is ever
-//! left behind on the list of active formatting elements.
+//! scopes do, and `close_implied` never pops through them. Closing a cell
+//! pops what is open in it and clears the list of active formatting
+//! elements back to the cell's marker, so no formatting element popped
+//! there comes back later.
 
 use html5ever::{LocalName, local_name};
 
@@ -205,10 +206,11 @@ impl Fast<'_> {
     }
 
     /// Closes the open structure element `name` (of rank `want`) and all
-    /// the structure above it: a cell's end tag closes only the current
-    /// cell; a row's, section's or table's also closes the cell and row
-    /// open inside. Anything else above it, or the element not open in
-    /// the table (the parser ignores the tag), is for the full pipeline.
+    /// the structure above it, after what is open in the current cell: a
+    /// cell's end tag closes only the current cell; a row's, section's or
+    /// table's also closes the cell and row open inside. The element not
+    /// open in the table (the parser ignores the tag) is for the full
+    /// pipeline.
     fn close_structure(&mut self, name: &str, want: u8, end: usize) -> Option<()> {
         self.close_cell_content()?;
         let mut k = self.open.len();
