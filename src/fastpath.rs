@@ -942,7 +942,9 @@ impl Fast<'_> {
         // on any other HTML element it is an error the tree builder
         // ignores (`<a/>` opens an `a`).
         let kind = kind(&name)?;
-        if let Some(done) = self.table_start_tag(&name, kind, attrs, end) {
+        if (self.in_table() || matches!(kind, Kind::Table | Kind::TablePart))
+            && let Some(done) = self.table_start_tag(&name, kind, attrs, end)
+        {
             return done;
         }
         self.insert_in_body(name, kind, attrs, self_closing, end)

@@ -97,15 +97,19 @@ impl Fast<'_> {
     /// Whether the current node is a table, section or row: the parser
     /// handles its children in a table insertion mode.
     pub(super) fn in_table_context(&self) -> bool {
-        self.open
-            .last()
-            .is_some_and(|o| rank(&o.name).is_some_and(|r| r <= 2))
+        self.in_table()
+            && self
+                .open
+                .last()
+                .is_some_and(|o| rank(&o.name).is_some_and(|r| r <= 2))
     }
 
-    /// Whether a table is open (its structure elements are open only in
-    /// one).
-    fn in_table(&self) -> bool {
-        self.open.iter().any(|o| rank(&o.name).is_some())
+    /// Whether a table is open: each open table has its [`Foster`] (a
+    /// table that is not kept is for the full pipeline), and structure
+    /// elements are open only in one. Asked for every tag and text, so it
+    /// costs one comparison outside tables.
+    pub(super) fn in_table(&self) -> bool {
+        !self.fosters.is_empty()
     }
 
     /// Whether the policy keeps a table's structure: the table, the
