@@ -1076,6 +1076,15 @@ impl Fast<'_> {
                     match self.bytes.get(from) {
                         Some(b'\n') => from += 1,
                         Some(b'\r') => from += cr_len(&self.bytes[from..]),
+                        // A reference for a newline is dropped too (its
+                        // character is the first token), and the text
+                        // after it would need to be written from there.
+                        Some(b'&') if from < end => {
+                            let (decoded, _) = self.char_ref(from, false)?;
+                            if decoded.is_some_and(|d| d.as_str().starts_with('\n')) {
+                                return None;
+                            }
+                        }
                         _ => {}
                     }
                 }

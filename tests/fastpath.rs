@@ -360,6 +360,9 @@ fn fast_path_cases() {
         // The tree builder drops a doctype before the table rules see it,
         // so the text on both sides is one run, fostered whole (`x\n`).
         "<table>x<!DOCTYPE a>\n</table>",
+        // The tree builder drops a newline right after `<textarea>`, also
+        // one written as a reference (the full pipeline gives `x`).
+        "<textarea>&#10;x</textarea>",
     ];
     // Kept comments are written as the tokenizer reads them, which the
     // fast path follows only in their plain form.
@@ -397,6 +400,11 @@ fn fast_path_cases() {
             "the fast path should leave {input:?} to the full pipeline"
         );
     }
+    assert_eq!(policy.clean("<textarea>&#10;x</textarea>"), "x");
+    assert_eq!(
+        policy.clean("<textarea>&NewLine;&NewLine;x</textarea>"),
+        "\nx"
+    );
 }
 
 /// Tables, each with the output the "in table", "in table body", "in row"
