@@ -208,7 +208,10 @@ impl Fast<'_> {
     }
 
     /// The text from `self.pos` to `end` inside foreign content: written
-    /// if `visible`, skipped otherwise.
+    /// if `visible`, skipped otherwise. A NUL is a token of its own, which
+    /// the nesting budget charges as the text around it: text with one is
+    /// for the full pipeline, whose charge the loop's two tokens a run
+    /// would not bound (`text_span` refuses it where the text is written).
     fn foreign_text(&mut self, end: usize, visible: bool) -> Option<()> {
         if end == self.pos {
             return Some(());
@@ -216,6 +219,8 @@ impl Fast<'_> {
         self.count_node()?;
         if visible {
             self.text_span(self.pos..end, true)?;
+        } else if memchr::memchr(0, &self.bytes[self.pos..end]).is_some() {
+            return None;
         }
         self.pos = end;
         Some(())
