@@ -15,7 +15,8 @@
 //! `-_.,`) or one of the colour functions `rgb()`, `rgba()`, `hsl()`,
 //! `hsla()` holding only those. So no `url(…)` or `image-set(…)` (no
 //! fetches, no tracking), no `expression(…)`, `var(…)`, `calc(…)` or
-//! `attr(…)`, no `!important` (the site's own `!important` rules must keep
+//! `attr(…)`, no word or string that names `expression`, `behavior` or
+//! `-moz-binding` (even as an unknown keyword), no `!important` (the site's own `!important` rules must keep
 //! winning), no comments (`exp/**/ression`), no blocks and no at-keywords.
 //! A backslash anywhere drops the whole attribute: CSS escapes can spell
 //! any of the above (`u\72l(`), and no honest `style` needs one.
@@ -190,9 +191,20 @@ fn values<'i>(p: &mut Parser<'i>, name: &str, w: &mut Writer, top: bool) -> Resu
         };
         match token {
             Token::WhiteSpace(_) => w.space(),
-            Token::Ident(ref ident) if ident.eq_ignore_ascii_case("expression") => {
+            // A word that names a way to run code is refused even where it
+            // is only an unknown keyword: an old engine, or a checker
+            // reading the page, may take it for the real thing.
+            Token::Ident(_)
+            | Token::Number { .. }
+            | Token::Percentage { .. }
+            | Token::Dimension { .. }
+            | Token::Hash(_)
+            | Token::IDHash(_)
+                if names_code(p.slice_from(start)) =>
+            {
                 return Err(refuse_value(name));
             }
+            Token::QuotedString(ref s) if names_code(s) => return Err(refuse_value(name)),
             Token::Ident(_)
             | Token::Number { .. }
             | Token::Percentage { .. }
@@ -220,6 +232,15 @@ fn values<'i>(p: &mut Parser<'i>, name: &str, w: &mut Writer, top: bool) -> Resu
             _ => return Err(refuse_value(name)),
         }
     }
+}
+
+/// Whether `word` holds the name of a construct that runs code in some
+/// engine: `expression`, `behavior` or `-moz-binding`, in any case.
+fn names_code(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    ["expression", "behavior", "-moz-binding"]
+        .iter()
+        .any(|bad| lower.contains(bad))
 }
 
 /// A string that can only name something (a font family): no quotes, no
@@ -323,6 +344,19 @@ mod tests {
             ("background: image-set('x.png' 1x)", None),
             ("color: expression(alert(1))", None),
             ("color: expression", None),
+            // Found by the `clean` fuzzer: a value word naming a property
+            // that runs code, alone or inside a longer word or string.
+            ("font-size: -moz-binding", None),
+            ("font-size: uired-moz-binding", None),
+            ("font-size: 1-MOZ-BINDING", None),
+            ("color: #-moz-binding", None),
+            ("font-family: 'x -moz-binding'", None),
+            ("font-family: Behavior", None),
+            ("font-family: 'expressions'", None),
+            (
+                "font-family: binding, moz",
+                Some("font-family: binding, moz"),
+            ),
             ("color: var(--x)", None),
             ("margin: calc(1px + 2px)", None),
             ("color: rgb(var(--x), 0, 0)", None),
