@@ -47,7 +47,10 @@ use crate::tags;
 mod end_tags;
 mod foreign;
 mod formatting;
+mod names;
 mod tables;
+
+use names::{Names, Tag};
 
 /// Whether the fast path can serve this policy at all: it models neither
 /// the lexical step's escapes (escape mode), nor the tree transforms, nor
@@ -161,6 +164,7 @@ pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
         max_levels: 1,
         max_nesting: policy.limits.nesting_budget(input.len()),
         fosters: Vec::new(),
+        names: Names::new(),
     };
     // `run` keeps to the input's nesting budget; the output must keep to
     // its own (see `nesting`), as in the full pipeline.
@@ -345,6 +349,50 @@ fn closes_current(current: &LocalName, name: &LocalName) -> bool {
     }
 }
 
+/// What the sanitizer does with element `name`, with `parent` as the
+/// current node: the policy's `action`, but a kept element that the
+/// sanitizer finds misnested among the kept ones is unwrapped, and
+/// anything in a removed element goes with it.
+fn fate(parent: &Open, name: &LocalName, action: TagAction) -> Option<Fate> {
+    if parent.fate == Fate::Hidden {
+        return Some(Fate::Hidden);
+    }
+    match action {
+        TagAction::Keep if !misnested(parent.kept_bits, &parent.kept_name, name) => {
+            Some(Fate::Kept)
+        }
+        TagAction::Keep | TagAction::Unwrap => Some(Fate::Unwrapped),
+        TagAction::Drop => Some(Fate::Hidden),
+        TagAction::Escape => None,
+    }
+}
+
+/// [`fate`] of element `name` with nothing open.
+fn fate_in_root(name: &LocalName, action: TagAction) -> Option<Fate> {
+    match action {
+        TagAction::Keep if !misnested(0, &HTML, name) => Some(Fate::Kept),
+        TagAction::Keep | TagAction::Unwrap => Some(Fate::Unwrapped),
+        TagAction::Drop => Some(Fate::Hidden),
+        TagAction::Escape => None,
+    }
+}
+
+/// How a start tag was written, where that matters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// `<name>` with the name in lower case: what the output writes for
+    /// it when it is kept.
+    Bare,
+    /// Ending in `/>`.
+    SelfClosing,
+    /// Anything else, or made by the tree builder.
+    Other,
+}
+
+/// The name of the fragment's context element, the parent of the root's
+/// children.
+const HTML: LocalName = local_name!("html");
+
 /// What becomes of an open element in the output.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Fate {
@@ -438,6 +486,8 @@ struct Fast<'a> {
     max_levels: usize,
     /// For each open table, what the parser foster-parents out of it.
     fosters: Vec<tables::Foster>,
+    /// The start tag names met so far.
+    names: Names,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -557,9 +607,23 @@ impl Fast<'_> {
                             self.count_node()?;
                             self.charge(1)?;
                         }
-                        self.write_text("<");
+                        // Each `<` before another is text too: a run of
+                        // them is written at once, but for the last, which
+                        // the next round reads with what follows it.
+                        let run = self.bytes[self.pos..]
+                            .iter()
+                            .take_while(|&&b| b == b'<')
+                            .count();
+                        let text = run.saturating_sub(1).max(1);
+                        if !self.hidden() {
+                            // As `escape_text` writes each.
+                            self.out.reserve(text * 4);
+                            for _ in 0..text {
+                                self.out.push_str("&lt;");
+                            }
+                        }
                         self.note_text(b'<');
-                        self.pos += 1;
+                        self.pos += text;
                         after_text = true;
                         surely = true;
                     }
@@ -623,16 +687,15 @@ impl Fast<'_> {
 
     /// Before a start tag: notes a [`Restart`] here if this is one.
     fn note_restart(&mut self) {
+        if !self.open.is_empty() {
+            return;
+        }
         let after_space = self
             .pos
             .checked_sub(1)
             .and_then(|k| self.bytes.get(k))
             .is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0c'));
-        if after_space
-            && self.open.is_empty()
-            && !self.pre_first
-            && self.levels[..] == [Sibling::Text(true)]
-        {
+        if after_space && !self.pre_first && self.levels[..] == [Sibling::Text(true)] {
             self.restart = Some(Restart {
                 at: self.pos,
                 written: self.out.len(),
@@ -897,20 +960,18 @@ impl Fast<'_> {
     }
 
     fn start_tag_with(&mut self, attrs: &mut Vec<RawAttr>) -> Option<()> {
-        let tag = self.scan_start_tag(attrs)?;
-        let name = self.tag_name(tag.name);
-        self.insert_start_tag(name, attrs, tag.self_closing, tag.end)
-    }
-
-    /// A tag name as the tokenizer gives it: interned straight from the
-    /// input, unless it needs lower-casing.
-    fn tag_name(&self, range: std::ops::Range<usize>) -> LocalName {
-        let name = &self.input[range];
-        if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            LocalName::from(name.to_ascii_lowercase())
+        let scanned = self.scan_start_tag(attrs)?;
+        let tag = self
+            .names
+            .get(self.policy, &self.input[scanned.name.clone()]);
+        let written = if scanned.self_closing {
+            Written::SelfClosing
+        } else if tag.as_written && scanned.name.end + 1 == scanned.end {
+            Written::Bare
         } else {
-            LocalName::from(name)
-        }
+            Written::Other
+        };
+        self.insert_start_tag(tag, attrs, written, scanned.end)
     }
 
     /// The start tag `name` with `attrs`, ending at `end`: read at
@@ -918,15 +979,19 @@ impl Fast<'_> {
     /// `</br>` and a stray `</p>`).
     fn insert_start_tag(
         &mut self,
-        name: LocalName,
+        tag: Tag,
         attrs: &[RawAttr],
-        self_closing: bool,
+        written: Written,
         end: usize,
     ) -> Option<()> {
-        if matches!(
-            name,
-            local_name!("html") | local_name!("head") | local_name!("body")
-        ) {
+        // (All three have no kind: the test is skipped for the tags that
+        // have one.)
+        if tag.kind.is_none()
+            && matches!(
+                tag.name,
+                local_name!("html") | local_name!("head") | local_name!("body")
+            )
+        {
             // In a fragment the tree builder ignores these (`html` adds
             // its attributes to the fragment's root, which is never
             // written). Right after a kept `pre` that leaves its first
@@ -941,75 +1006,96 @@ impl Fast<'_> {
         // A self-closing flag matters only to void and foreign elements:
         // on any other HTML element it is an error the tree builder
         // ignores (`<a/>` opens an `a`).
-        let kind = kind(&name)?;
+        let kind = tag.kind?;
         if (self.in_table() || matches!(kind, Kind::Table | Kind::TablePart))
-            && let Some(done) = self.table_start_tag(&name, kind, attrs, end)
+            && let Some(done) = self.table_start_tag(&tag, kind, attrs, end)
         {
             return done;
         }
-        self.insert_in_body(name, kind, attrs, self_closing, end)
+        self.insert_in_body(tag, attrs, written, end)
     }
 
     /// [`Fast::insert_start_tag`] by the "in body" rules (which, in a
     /// table, apply to what it foster-parents, and in its cells).
     fn insert_in_body(
         &mut self,
-        name: LocalName,
-        kind: Kind,
+        tag: Tag,
         attrs: &[RawAttr],
-        self_closing: bool,
+        written: Written,
         end: usize,
     ) -> Option<()> {
+        let Tag {
+            name, kind, action, ..
+        } = tag;
+        let kind = kind?;
         self.close_open_a(&name)?;
         self.implied_end_tags(&name)?;
-        let parse_bits = self.open.last().map_or(0, |o| o.parse_bits);
         if self.open.len() >= self.max_depth {
             return None;
         }
         self.count_node()?;
-        let fate = self.fate(&name)?;
+        // One look at the current node, for the parser's state and the
+        // sanitizer's.
+        let (parse_bits, fate, parent_kept_bits, parent_kept_name) = match self.open.last() {
+            Some(o) => (
+                o.parse_bits,
+                fate(o, &name, action)?,
+                o.kept_bits,
+                o.kept_name.clone(),
+            ),
+            None => (0, fate_in_root(&name, action)?, 0, HTML),
+        };
         if std::mem::take(&mut self.pre_first) && fate != Fate::Kept {
             return None;
         }
         if matches!(kind, Kind::Table | Kind::TablePart) && fate != Fate::Kept {
             return None;
         }
-        let (mut kept_bits, mut kept_name) = match self.open.last() {
-            Some(o) => (o.kept_bits, o.kept_name.clone()),
-            None => (0, local_name!("html")),
-        };
         let separate = fate == Fate::Unwrapped && tags::breaks_line(&name);
         if separate && self.level().needs_separator() {
             self.separator();
         }
         self.note_node(fate == Fate::Kept);
         if fate == Fate::Kept {
-            let attrs = self.allowed_attrs(&name, attrs)?;
+            // Most tags have no attributes: no list to build or drop.
+            let attrs = if attrs.is_empty() {
+                None
+            } else {
+                Some(self.allowed_attrs(&name, attrs)?)
+            };
             if kind == Kind::Table {
                 self.open_table();
             }
-            self.write_start_tag(&name, attrs);
+            if written == Written::Bare {
+                self.out.push_str(&self.input[self.pos..end]);
+            } else {
+                self.write_start_tag(&name, attrs);
+            }
         }
         self.pos = end;
         match kind {
             Kind::Void => return Some(()),
             Kind::RawText => return self.raw_text(&name, fate),
-            Kind::Foreign => return self.foreign(&name, fate, self_closing),
+            Kind::Foreign => {
+                return self.foreign(&name, fate, written == Written::SelfClosing);
+            }
             _ => {}
         }
         let inner_bits = child_bits(parse_bits, &name);
-        if fate == Fate::Kept {
+        let (kept_bits, kept_name) = if fate == Fate::Kept {
             self.levels.push(Sibling::None);
             self.max_levels = self.max_levels.max(self.levels.len());
             // Usually the kept ancestors imply the same parser state as
             // all of them.
-            kept_bits = if kept_bits == parse_bits {
+            let bits = if parent_kept_bits == parse_bits {
                 inner_bits
             } else {
-                child_bits(kept_bits, &name)
+                child_bits(parent_kept_bits, &name)
             };
-            kept_name = name.clone();
-        }
+            (bits, name.clone())
+        } else {
+            (parent_kept_bits, parent_kept_name)
+        };
         self.open.push(Open {
             parse_bits: inner_bits,
             name,
@@ -1158,25 +1244,6 @@ impl Fast<'_> {
         Some(())
     }
 
-    /// What the sanitizer does with an element of this name here: the
-    /// policy's action, and a kept element the sanitizer finds misnested
-    /// among the kept ones is unwrapped.
-    fn fate(&self, name: &LocalName) -> Option<Fate> {
-        if self.hidden() {
-            return Some(Fate::Hidden);
-        }
-        let (kept_bits, kept_name) = match self.open.last() {
-            Some(o) => (o.kept_bits, o.kept_name.clone()),
-            None => (0, local_name!("html")),
-        };
-        match self.policy.action_for(name) {
-            TagAction::Keep if !misnested(kept_bits, &kept_name, name) => Some(Fate::Kept),
-            TagAction::Keep | TagAction::Unwrap => Some(Fate::Unwrapped),
-            TagAction::Drop => Some(Fate::Hidden),
-            TagAction::Escape => None,
-        }
-    }
-
     /// The tree builder drops a newline right after `<pre>`, and the
     /// serializer writes one back when the content starts with one.
     fn after_pre(&mut self) -> Option<()> {
@@ -1220,7 +1287,17 @@ impl Fast<'_> {
         }
     }
 
-    fn write_start_tag(&mut self, name: &LocalName, attrs: Vec<Attribute>) {
+    /// Writes the start tag of kept element `name` with what the policy
+    /// makes of `attrs` (`None`: the tag had none).
+    fn write_start_tag(&mut self, name: &LocalName, attrs: Option<Vec<Attribute>>) {
+        let name_str: &str = name;
+        self.out.reserve(name_str.len() + 2);
+        self.out.push('<');
+        self.out.push_str(name_str);
+        let Some(attrs) = attrs else {
+            self.out.push('>');
+            return;
+        };
         let attrs = if attrs.is_empty() {
             attrs
         } else {
@@ -1228,8 +1305,6 @@ impl Fast<'_> {
             // needs the attributes.
             kept_attributes(self.policy, name, attrs, &mut Report::default())
         };
-        self.out.push('<');
-        self.out.push_str(name);
         for a in &attrs {
             self.out.push(' ');
             self.out.push_str(&a.name.local);
@@ -1348,6 +1423,12 @@ impl Fast<'_> {
     /// Writes the end tag of kept element `name`; a table's gets what the
     /// parser put before it.
     fn write_end_tag(&mut self, name: &LocalName) {
+        if let Some(end_tag) = common_end_tag(name) {
+            self.out.push_str(end_tag);
+            return;
+        }
+        let name: &str = name;
+        self.out.reserve(name.len() + 3);
         self.out.push_str("</");
         self.out.push_str(name);
         self.out.push('>');
@@ -1463,6 +1544,23 @@ impl Fast<'_> {
     }
 }
 
+/// The end tags of the commonest inline elements, written at once: in
+/// tag-dense input, writing an end tag from its parts costs as much as the
+/// rest of the element. (Never `table`, whose end tag does more.)
+fn common_end_tag(name: &LocalName) -> Option<&'static str> {
+    Some(match *name {
+        local_name!("a") => "</a>",
+        local_name!("b") => "</b>",
+        local_name!("i") => "</i>",
+        local_name!("p") => "</p>",
+        local_name!("em") => "</em>",
+        local_name!("li") => "</li>",
+        local_name!("span") => "</span>",
+        local_name!("strong") => "</strong>",
+        _ => return None,
+    })
+}
+
 /// Whether a comment whose text up to the first `-->` is `body` is
 /// one the tokenizer ends there too, with `body` as its text: no `--`
 /// inside (the tokenizer's end states), no `>` or `->` first (`<!-->`
@@ -1496,8 +1594,20 @@ struct RawAttr {
 }
 
 fn is_tag_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-'
+    TAG_NAME_BYTES[usize::from(b)]
 }
+
+/// The bytes `is_tag_name_byte` takes: ASCII letters, digits and `-`.
+static TAG_NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-';
+        b += 1;
+    }
+    table
+};
 
 fn is_attr_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')
@@ -1518,6 +1628,14 @@ impl Fast<'_> {
             i += 1;
         }
         let name = name_start..i;
+        // Most tags end right after their name.
+        if bytes.get(i) == Some(&b'>') {
+            return Some(StartTag {
+                name,
+                self_closing: false,
+                end: i + 1,
+            });
+        }
         loop {
             let before = i;
             while bytes.get(i).is_some_and(|&b| is_space(b)) {

@@ -29,7 +29,7 @@ struct Ctx {
 }
 
 const P_IN_BUTTON_SCOPE: u16 = 1 << 0;
-const A_OPEN: u16 = 1 << 1;
+pub(crate) const A_OPEN: u16 = 1 << 1;
 const LI_OPEN: u16 = 1 << 2;
 const DD_DT_OPEN: u16 = 1 << 3;
 const RUBY_IN_SCOPE: u16 = 1 << 4;
@@ -92,6 +92,11 @@ fn child_ctx(parent: Ctx, name: &LocalName, id: NodeId) -> Ctx {
 /// where it is now).
 pub(crate) fn misnested(bits: u16, parent_name: &LocalName, name: &LocalName) -> bool {
     let has = |flag: u16| bits & flag != 0;
+    // The common case first: nothing open that a start tag can close but
+    // a heading.
+    if bits == 0 {
+        return tags::is_heading(name) && tags::is_heading(parent_name);
+    }
     // The bits first: they are cheaper to test than the names.
     (has(P_IN_BUTTON_SCOPE) && tags::closes_p(name))
         || (has(A_OPEN) && *name == local_name!("a"))

@@ -308,6 +308,9 @@ fn fast_path_cases() {
         // Removed comments, however written: only their end matters.
         "a<!-- a -- b -->b<!--- x --->c<!-- y --!>d<!-->e<!--->f",
         "<table><tr><td>x</td></tr></table>",
+        // Runs of stray `<`: each is text but for one before a tag,
+        // comment or end tag.
+        "1 <<<< 2<<<b>x</b><<</b> <<!-- c --><<a href=/y>z</a> <<",
         "<table>\n <thead><tr><th scope=col>h</th></tr></thead>\n <tbody><tr><td colspan=2>1</td></tr></tbody>\n</table>",
     ];
     for input in answered {
@@ -408,6 +411,14 @@ fn fast_path_cases() {
         .build()
         .expect("builds");
     assert_eq!(dropping.clean_fast("<small><svg>a\0b</svg></small>c"), None);
+    assert_eq!(
+        dropping.clean_fast("<small><<<< x</small>c<<<<").as_deref(),
+        Some("c&lt;&lt;&lt;&lt;")
+    );
+    assert_eq!(
+        policy.clean_fast("1 <<<< 2<<<b>x</b>").as_deref(),
+        Some("1 &lt;&lt;&lt;&lt; 2&lt;&lt;<b>x</b>")
+    );
     assert_eq!(
         dropping
             .clean_fast("<small><svg>ab</svg></small>c")

@@ -6,7 +6,7 @@
 
 use html5ever::{LocalName, local_name};
 
-use super::Fast;
+use super::{Fast, Tag, Written};
 use crate::sanitize::misnested;
 
 /// The element an end tag makes.
@@ -58,7 +58,7 @@ impl Fast<'_> {
             Made::Br => local_name!("br"),
             Made::EmptyP => local_name!("p"),
         };
-        self.insert_start_tag(name, &[], false, end)?;
+        self.insert_start_tag(Tag::new(self.policy, name), &[], Written::Other, end)?;
         if made == Made::EmptyP {
             // Closed at once, with no child: no newline after it even if
             // it is unwrapped.

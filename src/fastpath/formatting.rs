@@ -9,7 +9,7 @@
 use html5ever::{LocalName, local_name};
 
 use super::{Fast, Kind, kind};
-use crate::sanitize::misnested;
+use crate::sanitize::A_OPEN;
 use crate::tags;
 
 impl Fast<'_> {
@@ -23,7 +23,8 @@ impl Fast<'_> {
         let Some(current) = self.open.last() else {
             return Some(());
         };
-        if !misnested(current.parse_bits, &current.name, name) {
+        // For an `a`, `misnested` is this bit.
+        if current.parse_bits & A_OPEN == 0 {
             return Some(());
         }
         let at = self.open.iter().rposition(|o| o.name == local_name!("a"))?;

@@ -24,7 +24,7 @@
 
 use html5ever::{LocalName, local_name};
 
-use super::{Fast, Kind, RawAttr};
+use super::{Fast, Kind, RawAttr, Tag, Written};
 use crate::policy::TagAction;
 
 /// What the parser foster-parents out of an open table, written into the
@@ -132,32 +132,25 @@ impl Fast<'_> {
     /// `Some(done)` if they did, `None` for the "in body" rules.
     pub(super) fn table_start_tag(
         &mut self,
-        name: &LocalName,
+        tag: &Tag,
         kind: Kind,
         attrs: &[RawAttr],
         end: usize,
     ) -> Option<Option<()>> {
+        let name = &tag.name;
         let in_table = self.in_table_context();
         match kind {
             // Right after a kept `pre`: a table's foster-parented content
             // would go before it, and a cell closed would close the `pre`,
             // where its first child decides the serializer's newline.
             Kind::Table | Kind::TablePart if self.pre_first => Some(None),
-            Kind::TablePart => Some(self.table_part(name, attrs, end)),
+            Kind::TablePart => Some(self.table_part(tag, attrs, end)),
             Kind::Table if in_table || !self.keeps_tables() => Some(None),
             // An unwrapped `br` or `hr` would want a newline beside it,
             // by siblings the fast path does not track there.
-            Kind::Void
-                if in_table
-                    && fosterable(name)
-                    && self.policy.action_for(name) != TagAction::Unwrap =>
-            {
-                Some(
-                    self.fostered(|fast| {
-                        fast.insert_in_body(name.clone(), kind, attrs, false, end)
-                    }),
-                )
-            }
+            Kind::Void if in_table && fosterable(name) && tag.action != TagAction::Unwrap => Some(
+                self.fostered(|fast| fast.insert_in_body(tag.clone(), attrs, Written::Other, end)),
+            ),
             _ if in_table => Some(None),
             _ => None,
         }
@@ -165,8 +158,8 @@ impl Fast<'_> {
 
     /// A structure start tag: closes the cell, row or section it ends,
     /// inserts the section or row it implies, then inserts it.
-    fn table_part(&mut self, name: &LocalName, attrs: &[RawAttr], end: usize) -> Option<()> {
-        let want = rank(name)?;
+    fn table_part(&mut self, tag: &Tag, attrs: &[RawAttr], end: usize) -> Option<()> {
+        let want = rank(&tag.name)?;
         if !self.in_table() {
             // Outside any table the tree builder ignores it.
             self.pos = end;
@@ -181,13 +174,15 @@ impl Fast<'_> {
             current = rank(&self.open.last()?.name)?;
         }
         if current == 0 && want >= 2 {
-            self.insert_in_body(local_name!("tbody"), Kind::TablePart, &[], false, self.pos)?;
+            let tbody = Tag::new(self.policy, local_name!("tbody"));
+            self.insert_in_body(tbody, &[], Written::Other, self.pos)?;
             current = 1;
         }
         if current == 1 && want == 3 {
-            self.insert_in_body(local_name!("tr"), Kind::TablePart, &[], false, self.pos)?;
+            let tr = Tag::new(self.policy, local_name!("tr"));
+            self.insert_in_body(tr, &[], Written::Other, self.pos)?;
         }
-        self.insert_in_body(name.clone(), Kind::TablePart, attrs, false, end)
+        self.insert_in_body(tag.clone(), attrs, Written::Other, end)
     }
 
     /// End tag `name`, ending at `end`, where the table rules decide:
