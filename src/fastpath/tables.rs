@@ -138,20 +138,24 @@ impl Fast<'_> {
         end: usize,
     ) -> Option<Option<()>> {
         let name = &tag.name;
-        let in_table = self.in_table_context();
+        let table_context = self.in_table_context();
         match kind {
             // Right after a kept `pre`: a table's foster-parented content
             // would go before it, and a cell closed would close the `pre`,
             // where its first child decides the serializer's newline.
             Kind::Table | Kind::TablePart if self.pre_first => Some(None),
             Kind::TablePart => Some(self.table_part(tag, attrs, end)),
-            Kind::Table if in_table || !self.keeps_tables() => Some(None),
+            Kind::Table if table_context || !self.keeps_tables() => Some(None),
             // An unwrapped `br` or `hr` would want a newline beside it,
             // by siblings the fast path does not track there.
-            Kind::Void if in_table && fosterable(name) && tag.action != TagAction::Unwrap => Some(
-                self.fostered(|fast| fast.insert_in_body(tag.clone(), attrs, Written::Other, end)),
-            ),
-            _ if in_table => Some(None),
+            Kind::Void if table_context && fosterable(name) && tag.action != TagAction::Unwrap => {
+                Some(
+                    self.fostered(|fast| {
+                        fast.insert_in_body(tag.clone(), attrs, Written::Other, end)
+                    }),
+                )
+            }
+            _ if table_context => Some(None),
             _ => None,
         }
     }
@@ -336,6 +340,25 @@ impl Fast<'_> {
             && !foster.html.is_empty()
         {
             self.out.insert_str(foster.at, &foster.html);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `rank` (by atom, for the stack) and `TABLE_TAGS` (by the name as
+    /// written, for end tags) hold the same ranks.
+    #[test]
+    fn ranks_agree() {
+        for (name, want) in TABLE_TAGS {
+            assert_eq!(rank(&LocalName::from(name)), want, "{name}");
+            assert_eq!(table_tag(&name.to_ascii_uppercase()), Some(want), "{name}");
+        }
+        for other in ["div", "p", "td2", "t", "html", "caption2"] {
+            assert_eq!(rank(&LocalName::from(other)), None, "{other}");
+            assert_eq!(table_tag(other), None, "{other}");
         }
     }
 }
