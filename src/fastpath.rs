@@ -1008,7 +1008,7 @@ impl Fast<'_> {
         // ignores (`<a/>` opens an `a`).
         let kind = tag.kind?;
         if (self.in_table() || matches!(kind, Kind::Table | Kind::TablePart))
-            && let Some(done) = self.table_start_tag(&tag, kind, attrs, end)
+            && let Some(done) = self.table_start_tag(&tag, kind, attrs, written, end)
         {
             return done;
         }

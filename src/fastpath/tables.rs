@@ -135,6 +135,7 @@ impl Fast<'_> {
         tag: &Tag,
         kind: Kind,
         attrs: &[RawAttr],
+        written: Written,
         end: usize,
     ) -> Option<Option<()>> {
         let name = &tag.name;
@@ -149,11 +150,7 @@ impl Fast<'_> {
             // An unwrapped `br` or `hr` would want a newline beside it,
             // by siblings the fast path does not track there.
             Kind::Void if table_context && fosterable(name) && tag.action != TagAction::Unwrap => {
-                Some(
-                    self.fostered(|fast| {
-                        fast.insert_in_body(tag.clone(), attrs, Written::Other, end)
-                    }),
-                )
+                Some(self.fostered(|fast| fast.insert_in_body(tag.clone(), attrs, written, end)))
             }
             _ if table_context => Some(None),
             _ => None,
@@ -267,7 +264,12 @@ impl Fast<'_> {
     /// does with its pending table text.
     pub(super) fn table_text(&mut self) -> Option<()> {
         let rest = &self.bytes[self.pos..];
-        let end = memchr::memchr(b'<', rest).unwrap_or(rest.len());
+        // Text in a table is mostly short (whitespace between cells): a
+        // look at the first bytes is cheaper than setting up `memchr`.
+        let end = match rest.iter().take(16).position(|&b| b == b'<') {
+            Some(k) => k,
+            None => memchr::memchr(b'<', rest).unwrap_or(rest.len()),
+        };
         // The parser decides at the next token that is not text; a `<`
         // that is text would join this run, and so would the text after a
         // doctype, which the tree builder drops before any insertion mode
