@@ -30,7 +30,8 @@
 //! A few constructs of that kind are common enough in posts to follow
 //! exactly, each in a file of its own: end tags that make an element
 //! (`</br>`, a stray `</p>`: `end_tags.rs`), `svg` and `math` content
-//! (`foreign.rs`), an `a` that closes another (`formatting.rs`), and
+//! (`foreign.rs`), an `a` that closes another and the end tag of a
+//! formatting element that is not the current node (`formatting.rs`), and
 //! tables of rows and cells, with the text and void elements they
 //! foster-parent (`tables.rs`).
 
@@ -165,6 +166,7 @@ pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
         max_nesting: policy.limits.nesting_budget(input.len()),
         fosters: Vec::new(),
         names: Names::new(),
+        pending: Vec::new(),
     };
     // `run` keeps to the input's nesting budget; the output must keep to
     // its own (see `nesting`), as in the full pipeline.
@@ -488,6 +490,9 @@ struct Fast<'a> {
     fosters: Vec<tables::Foster>,
     /// The start tag names met so far.
     names: Names,
+    /// Formatting elements that the adoption agency closed but left on
+    /// the list of active formatting elements (`formatting.rs`).
+    pending: Vec<LocalName>,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -568,6 +573,10 @@ impl Fast<'_> {
         let mut after_text = false;
         while let Some(&b) = self.bytes.get(self.pos) {
             let was_text = std::mem::replace(&mut after_text, false);
+            // Any other token would make them again.
+            if !self.pending.is_empty() && !self.at_pending_end_tag() {
+                return None;
+            }
             // Whether the token surely went into the current node: text
             // and comments do; a tag may have inserted nothing, or deeper
             // (see `charge`).
@@ -1319,6 +1328,9 @@ impl Fast<'_> {
     /// current node, written plainly (`</name>`, whitespace allowed
     /// before the `>`), is handled.
     fn end_tag(&mut self) -> Option<()> {
+        if self.close_pending() {
+            return Some(());
+        }
         let close = self.plain_end_tag(self.pos)?;
         let name = &self.input[close.name];
         // The tree builder ignores these: no `head` or `body` element is
@@ -1343,6 +1355,10 @@ impl Fast<'_> {
         self.close_implied(name)?;
         let open = self.open.last()?;
         if !str::eq_ignore_ascii_case(&open.name, name) {
+            if self.close_formatting_below(name)? {
+                self.pos = close.end;
+                return Some(());
+            }
             return None;
         }
         self.pos = close.end;

@@ -432,6 +432,51 @@ fn fast_path_cases() {
     );
 }
 
+/// Misnested formatting end tags, each with the output the adoption agency
+/// gives (worked out by hand from the standard): with no special element
+/// above the formatting element, it pops that element and all above it;
+/// the formatting elements above stay on the list of active formatting
+/// elements, and their own end tags then only take them off it. The fast
+/// path must answer with exactly that, and so must the full pipeline.
+#[test]
+fn fast_path_adoption_agency_cases() {
+    let policy = Policy::ugc();
+    let answered = [
+        ("<b><i>x</b></i>", "<b><i>x</i></b>"),
+        ("<b><i><u>x</b></u></i>", "<b><i><u>x</u></i></b>"),
+        ("<p><b><i>x</b></i>y</p>", "<p><b><i>x</i></b>y</p>"),
+        // At the end of the input nothing is made again.
+        ("<b><i>x</b>", "<b><i>x</i></b>"),
+        // `</b>` after `</i>` has nothing left to close.
+        ("<b><i>x</b></I></b>q", "<b><i>x</i></b>q"),
+        (
+            "<a href=/x><b>y</a></b>z",
+            r#"<a href="/x" rel="noopener noreferrer"><b>y</b></a>z"#,
+        ),
+    ];
+    for (input, want) in answered {
+        assert_eq!(policy.clean_fast(input).as_deref(), Some(want), "{input:?}");
+        assert_eq!(policy.clean_full(input), want, "{input:?}");
+    }
+    // Text or a start tag would make the popped `i` again (`<i>y</i>`
+    // after the `b`); a `div` above is a furthest block; a second `i`
+    // open leaves which entry the end tag finds to the list's history; an
+    // element above that is not a formatting element is not followed.
+    let declined = [
+        "<b><i>x</b>y",
+        "<b><i>x</b> </i>",
+        "<b><i>x</b><u>",
+        "<b><i>x</b><!-- c --></i>",
+        "<b><div><i>x</b>",
+        "<i><b><i>x</b></i>",
+        "<b><span><i>x</b></i>",
+    ];
+    for input in declined {
+        assert_eq!(policy.clean_fast(input), None, "{input:?}");
+    }
+    assert_eq!(policy.clean("<b><i>x</b>y"), "<b><i>x</i></b><i>y</i>");
+}
+
 /// Tables, each with the output the "in table", "in table body", "in row"
 /// and "in cell" rules give (worked out by hand from the standard, not
 /// taken from either implementation): the fast path must answer with
