@@ -233,6 +233,21 @@ fn unclosed_a_100000() {
     assert!(cleaned.html == "<a></a>".repeat(n - 1) + "<a>x</a>");
 }
 
+/// Misnested formatting, `<b><i>x</b></i>` repeated: each `</b>` runs the
+/// adoption agency, which finds no furthest block and closes the `i` with
+/// the `b`; each `</i>` then only takes the `i` off the list of active
+/// formatting elements, so nothing is made again. The fast path follows
+/// it (it once left every such input to the full pipeline).
+#[test]
+fn misnested_formatting_6666() {
+    let n = 6_666;
+    let input = "<b><i>x</b></i>".repeat(n);
+    let expected = "<b><i>x</i></b>".repeat(n);
+    let policy = Policy::ugc();
+    assert!(policy.clean(&input) == expected);
+    assert!(policy.clean_fast(&input).as_deref() == Some(expected.as_str()));
+}
+
 /// A 1 MiB run of `<`: in the tag open state a `<` is not a tag name, so
 /// the tokenizer emits the `<` as text and starts over; the last one meets
 /// the end of input. All text, one node.
