@@ -352,27 +352,17 @@ fn closes_current(current: &LocalName, name: &LocalName) -> bool {
 }
 
 /// What the sanitizer does with element `name`, with `parent` as the
-/// current node: the policy's `action`, but a kept element that the
-/// sanitizer finds misnested among the kept ones is unwrapped, and
-/// anything in a removed element goes with it.
-fn fate(parent: &Open, name: &LocalName, action: TagAction) -> Option<Fate> {
-    if parent.fate == Fate::Hidden {
-        return Some(Fate::Hidden);
-    }
+/// current node (`None`: nothing open): the policy's `action`, but a kept
+/// element that the sanitizer finds misnested among the kept ones is
+/// unwrapped, and anything in a removed element goes with it.
+fn fate(parent: Option<&Open>, name: &LocalName, action: TagAction) -> Option<Fate> {
+    let (kept_bits, kept_name) = match parent {
+        Some(o) if o.fate == Fate::Hidden => return Some(Fate::Hidden),
+        Some(o) => (o.kept_bits, &o.kept_name),
+        None => (0, &HTML),
+    };
     match action {
-        TagAction::Keep if !misnested(parent.kept_bits, &parent.kept_name, name) => {
-            Some(Fate::Kept)
-        }
-        TagAction::Keep | TagAction::Unwrap => Some(Fate::Unwrapped),
-        TagAction::Drop => Some(Fate::Hidden),
-        TagAction::Escape => None,
-    }
-}
-
-/// [`fate`] of element `name` with nothing open.
-fn fate_in_root(name: &LocalName, action: TagAction) -> Option<Fate> {
-    match action {
-        TagAction::Keep if !misnested(0, &HTML, name) => Some(Fate::Kept),
+        TagAction::Keep if !misnested(kept_bits, kept_name, name) => Some(Fate::Kept),
         TagAction::Keep | TagAction::Unwrap => Some(Fate::Unwrapped),
         TagAction::Drop => Some(Fate::Hidden),
         TagAction::Escape => None,
@@ -1048,11 +1038,11 @@ impl Fast<'_> {
         let (parse_bits, fate, parent_kept_bits, parent_kept_name) = match self.open.last() {
             Some(o) => (
                 o.parse_bits,
-                fate(o, &name, action)?,
+                fate(Some(o), &name, action)?,
                 o.kept_bits,
                 o.kept_name.clone(),
             ),
-            None => (0, fate_in_root(&name, action)?, 0, HTML),
+            None => (0, fate(None, &name, action)?, 0, HTML),
         };
         if std::mem::take(&mut self.pre_first) && fate != Fate::Kept {
             return None;
