@@ -479,12 +479,18 @@ impl Sink {
         dom.len().saturating_sub(self.base.get()) > self.max_nodes
     }
 
+    /// Makes a node and counts it, as `count_text` counts a new text
+    /// node: a limit of `n` allows `n` nodes, whichever kind comes last.
+    /// (Counting before the push let an element be the `n + 1`th, so a
+    /// tree whose parse made an element last fitted and the same tree
+    /// written out, whose parse made a text node last, did not.)
     fn new_node(&self, data: NodeData) -> NodeId {
         let mut dom = self.dom.borrow_mut();
+        let id = dom.push(data);
         if self.over_node_limit(&dom) {
             self.exceeded.set(Some(Limit::Nodes));
         }
-        dom.push(data)
+        id
     }
 
     /// A handle for a node that is not an element.

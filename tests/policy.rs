@@ -342,6 +342,43 @@ fn table_parts_need_their_parents() {
     assert!(ok.is_ok());
 }
 
+/// Found by the `policy` fuzz target: an element was counted before it
+/// was made, text after, so a limit of `n` let an element be node `n + 1`.
+/// `<a>x<p>y</a>` makes its fifth node last, a copy of the `a` (the
+/// adoption agency); its output, `<a>x</a><p><a>y</a></p>`, makes a text
+/// node fifth, which crossed a limit of 4, so cleaning the output again
+/// showed it as text. Now both count once made: 4 nodes fit a limit of 4.
+#[test]
+fn node_limit_counts_every_node_once_made() {
+    let with_max = |max_nodes| {
+        let mut limits = Limits::default();
+        limits.max_nodes = max_nodes;
+        Policy::ugc()
+            .to_builder()
+            .limits(limits)
+            .build()
+            .expect("policy")
+    };
+    let four = with_max(4);
+    let over = four.clean_report("<a>x<p>y</a>");
+    assert_eq!(over.report.limit_exceeded(), Some(Limit::Nodes));
+    assert_eq!(over.html, "&lt;a&gt;x&lt;p&gt;y&lt;/a&gt;");
+    assert_eq!(four.clean(&over.html), over.html);
+    assert_eq!(four.clean("<a>x</a><p>y</p>"), "<a>x</a><p>y</p>");
+    let five = with_max(5);
+    let kept = five.clean("<a>x<p>y</a>");
+    assert_eq!(kept, "<a>x</a><p><a>y</a></p>");
+    assert_eq!(five.clean(&kept), kept);
+    // Two elements do not fit a limit of one.
+    assert_eq!(
+        with_max(1)
+            .clean_report("<b><i></i></b>")
+            .report
+            .limit_exceeded(),
+        Some(Limit::Nodes)
+    );
+}
+
 /// Found by the `policy` fuzz target: the parser's own nodes (document,
 /// context element, fragment root) used to count toward `max_nodes`, so a
 /// limit of 1 rejected even a lone `<p>`.
