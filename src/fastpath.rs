@@ -1164,12 +1164,7 @@ impl Fast<'_> {
                         // A reference for a newline is dropped too (its
                         // character is the first token), and the text
                         // after it would need to be written from there.
-                        Some(b'&') if from < end => {
-                            let (decoded, _) = self.char_ref(from, false)?;
-                            if decoded.is_some_and(|d| d.as_str().starts_with('\n')) {
-                                return None;
-                            }
-                        }
+                        Some(b'&') if self.newline_ref(from)? => return None,
                         _ => {}
                     }
                 }
@@ -1267,13 +1262,7 @@ impl Fast<'_> {
             Some(b'<') => None,
             // A reference for a newline would be dropped by the tree
             // builder, or need one more written.
-            Some(b'&') => {
-                let (decoded, _) = self.char_ref(self.pos, false)?;
-                match decoded {
-                    Some(d) if d.as_str().starts_with('\n') => None,
-                    _ => Some(()),
-                }
-            }
+            Some(b'&') => (!self.newline_ref(self.pos)?).then_some(()),
             // The serializer writes one more newline where a kept `pre`'s
             // content starts with one; an unwrapped `pre` is not written.
             Some(b'\n' | b'\r') => {
@@ -1284,6 +1273,15 @@ impl Fast<'_> {
             }
             _ => Some(()),
         }
+    }
+
+    /// Whether the character reference at `at` stands for a newline first
+    /// (`&#10;`, `&NewLine;`), which the tree builder drops after `<pre>`
+    /// and `<textarea>` as it drops a written one; `None` for a reference
+    /// the fast path does not decode.
+    fn newline_ref(&self, at: usize) -> Option<bool> {
+        let (decoded, _) = self.char_ref(at, false)?;
+        Some(decoded.is_some_and(|d| d.as_str().starts_with('\n')))
     }
 
     /// Writes the start tag of kept element `name` with what the policy
