@@ -563,9 +563,14 @@ impl Fast<'_> {
         let mut after_text = false;
         while let Some(&b) = self.bytes.get(self.pos) {
             let was_text = std::mem::replace(&mut after_text, false);
-            // Any other token would make them again.
-            if !self.pending.is_empty() && !self.at_pending_end_tag() {
-                return None;
+            // While the adoption agency has left elements pending, only
+            // their end tags are followed: any other token would make
+            // them again.
+            if !self.pending.is_empty() {
+                self.charge(1)?;
+                self.close_pending()?;
+                self.inserted(false);
+                continue;
             }
             // Whether the token surely went into the current node: text
             // and comments do; a tag may have inserted nothing, or deeper
@@ -1316,9 +1321,6 @@ impl Fast<'_> {
     /// current node, written plainly (`</name>`, whitespace allowed
     /// before the `>`), is handled.
     fn end_tag(&mut self) -> Option<()> {
-        if self.close_pending() {
-            return Some(());
-        }
         let close = self.plain_end_tag(self.pos)?;
         let name = &self.input[close.name];
         // The tree builder ignores these: no `head` or `body` element is

@@ -14,7 +14,7 @@
 
 use html5ever::{LocalName, local_name};
 
-use super::{EndTag, Fast, Kind, kind};
+use super::{Fast, Kind, kind};
 use crate::sanitize::A_OPEN;
 use crate::tags;
 
@@ -85,36 +85,18 @@ impl Fast<'_> {
         Some(true)
     }
 
-    /// Whether the token at `self.pos` is the end tag of a `pending`
-    /// element: the only token the fast path follows while any is.
-    pub(super) fn at_pending_end_tag(&self) -> bool {
-        self.pending_end_tag().is_some()
-    }
-
-    /// The end tag at `self.pos`, if it names a `pending` element, and
-    /// that element's index there.
-    fn pending_end_tag(&self) -> Option<(EndTag, usize)> {
+    /// The end tag of a `pending` element at `self.pos`: the adoption
+    /// agency finds it on the list but not open, takes it off the list,
+    /// and does nothing else. `None` for any other token.
+    pub(super) fn close_pending(&mut self) -> Option<()> {
         let close = self.plain_end_tag(self.pos)?;
-        let name = &self.input[close.name.clone()];
+        let name = &self.input[close.name];
         let k = self
             .pending
             .iter()
             .position(|p| str::eq_ignore_ascii_case(p, name))?;
-        Some((close, k))
-    }
-
-    /// The end tag of a `pending` element: the adoption agency finds it
-    /// on the list but not open, takes it off the list, and does nothing
-    /// else. `false` if the token is not one.
-    pub(super) fn close_pending(&mut self) -> bool {
-        if self.pending.is_empty() {
-            return false;
-        }
-        let Some((close, k)) = self.pending_end_tag() else {
-            return false;
-        };
         self.pending.remove(k);
         self.pos = close.end;
-        true
+        Some(())
     }
 }
