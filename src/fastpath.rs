@@ -22,10 +22,11 @@
 //! written attributes, a tag open at the end of the input), every place
 //! where the sanitizer looks beyond the element in hand (an unwrapped block
 //! that would need a separating newline), anything near a limit, and every
-//! policy feature it does not model (escaped tags, transforms, special
-//! tags, report spans, text-only). `tests/fastpath.rs` and the `fastpath`
-//! fuzz target check that whenever it answers, the answer is byte for byte
-//! the full pipeline's.
+//! policy feature it does not model (the tree transforms where they would
+//! change anything, special tags, report spans, text-only). Where a policy
+//! escapes tags, it reads the text the lexical step gives the parser.
+//! `tests/fastpath.rs` and the `fastpath` fuzz target check that whenever
+//! it answers, the answer is byte for byte the full pipeline's.
 //!
 //! A few constructs of that kind are common enough in posts to follow
 //! exactly, each in a file of its own: end tags that make an element
@@ -38,12 +39,14 @@
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
+use crate::lexer::{self, Lexed};
 use crate::nesting;
 use crate::policy::{Policy, TagAction};
 use crate::report::Report;
 use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
 use crate::serialize::{escape_attr, escape_text, find_stop};
 use crate::tags;
+use crate::transform;
 
 mod end_tags;
 mod foreign;
@@ -53,18 +56,13 @@ mod tables;
 
 use names::{Names, Tag};
 
-/// Whether the fast path can serve this policy at all: it models neither
-/// the lexical step's escapes (escape mode), nor the tree transforms, nor
-/// report spans.
+/// Whether the fast path can serve this policy at all: it models
+/// neither the line-break and link transforms nor report spans. (Escape
+/// mode and special tags it meets on the lexical step's text, and
+/// paragraphs only where they change nothing: see [`answer`].)
 pub(crate) fn eligible(policy: &Policy) -> bool {
     let t = &policy.transforms;
-    !policy.text_only
-        && !policy.escape_mode
-        && !policy.report_spans
-        && t.special_tags.is_none()
-        && !t.paragraphs
-        && !t.line_breaks
-        && !t.linkify
+    !policy.text_only && !policy.report_spans && !t.line_breaks && !t.linkify
 }
 
 /// `policy.clean(input)`, if the fast path can prove it gives the same
@@ -72,12 +70,12 @@ pub(crate) fn eligible(policy: &Policy) -> bool {
 pub(crate) fn clean(policy: &Policy, input: &str) -> Option<String> {
     match answer(policy, input) {
         Answer::Whole(html) => Some(html),
-        Answer::Prefix { .. } | Answer::None => None,
+        Answer::Prefix { .. } | Answer::None(_) => None,
     }
 }
 
 /// How much of an input the fast path cleans.
-pub(crate) enum Answer {
+pub(crate) enum Answer<'a> {
     /// All of it: `policy.clean(input)`.
     Whole(String),
     /// `html` is the output for `input[..rest]`; the full pipeline is to
@@ -88,8 +86,9 @@ pub(crate) enum Answer {
         rest: usize,
         spent: Spent,
     },
-    /// None of it.
-    None,
+    /// None of it. Where the fast path ran the lexical step, its result,
+    /// for the full pipeline to read rather than make again.
+    None(Option<Lexed<'a>>),
 }
 
 /// A point where the full pipeline can take over from the fast path: at
@@ -136,49 +135,48 @@ pub(crate) struct Spent {
 }
 
 /// How much of `input` the fast path cleans: all, a prefix, or none.
-pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
+///
+/// Where the lexical step may show markup as text (escape mode) or pass
+/// special tags, the fast path reads the text the parser reads, the
+/// lexical step's, and answers for all of it or none: a [`Restart`]'s
+/// offset would be into that text, not the input. A special tag passed
+/// on is for the full pipeline, which expands it.
+///
+/// Paragraphs from blank lines change the clean tree only where a text
+/// node holds a blank line or a `p` is kept (it is trimmed, or removed if
+/// empty). Every text node of the clean tree is written out whole, and
+/// text side by side in the tree is side by side in the output, so an
+/// output with no blank line anywhere had none in its tree; a kept `p`
+/// the fast path declines. Whether the top level is paragraphed depends
+/// on all of its text, so there is no answer for a prefix either.
+pub(crate) fn answer<'a>(policy: &Policy, input: &'a str) -> Answer<'a> {
     if !eligible(policy) || input.len() > policy.limits.max_input_bytes {
-        return Answer::None;
+        return Answer::None(None);
     }
-    let mut fast = Fast {
-        policy,
-        input,
-        bytes: input.as_bytes(),
-        pos: 0,
-        out: String::with_capacity(input.len()),
-        open: Vec::new(),
-        levels: vec![Sibling::None],
-        nodes: 0,
-        // The count is an upper bound on the parser's (one per element,
-        // comment and text run, whether or not the parser merges the
-        // run); the margin leaves the last stretch before the limit to
-        // the full pipeline all the same. A margin of half the limit made
-        // a post of 100 000 elements scan to its end and then go through
-        // the full pipeline anyway.
-        max_nodes: policy.limits.max_nodes - policy.limits.max_nodes / 64,
-        max_depth: policy.limits.max_depth.saturating_sub(4),
-        pre_first: false,
-        restart: None,
-        attrs: Vec::new(),
-        nesting: 0,
-        last_insertion: 1,
-        max_levels: 1,
-        max_nesting: policy.limits.nesting_budget(input.len()),
-        fosters: Vec::new(),
-        names: Names::new(),
-        pending: Vec::new(),
-    };
-    // `run` keeps to the input's nesting budget; the output must keep to
-    // its own (see `nesting`), as in the full pipeline.
-    if fast.run().is_some()
-        && nesting::Nesting::whole(&policy.limits, input.len())
-            .check_output(&fast.out, &policy.limits, fast.max_levels)
-            .is_ok()
-    {
-        return Answer::Whole(fast.out);
+    let paragraphs = policy.transforms.paragraphs && policy.is_kept(&local_name!("p"));
+    // Most diary posts have blank lines: a look at the input turns them
+    // away before any other work.
+    if paragraphs && transform::has_blank_line(input) {
+        return Answer::None(None);
+    }
+    if policy.escape_mode || policy.transforms.special_tags.is_some() {
+        let lexed = lexer::lex(input, policy);
+        if lexed.specials > 0 {
+            return Answer::None(Some(lexed));
+        }
+        let text = lexed.text();
+        let html = Fast::new(policy, &text, input.len(), paragraphs).finish(input.len());
+        return match html {
+            Some(html) => Answer::Whole(html),
+            None => Answer::None(Some(lexed)),
+        };
+    }
+    let mut fast = Fast::new(policy, input, input.len(), paragraphs);
+    if let Some(html) = fast.finish(input.len()) {
+        return Answer::Whole(html);
     }
     match fast.restart {
-        Some(r) => {
+        Some(r) if !paragraphs => {
             let mut html = fast.out;
             html.truncate(r.written);
             Answer::Prefix {
@@ -191,7 +189,57 @@ pub(crate) fn answer(policy: &Policy, input: &str) -> Answer {
                 rest: r.at,
             }
         }
-        None => Answer::None,
+        _ => Answer::None(None),
+    }
+}
+
+impl<'a> Fast<'a> {
+    /// Ready to read `text`, the parser's input for an input of
+    /// `input_len` bytes (from which the nesting budget is reckoned).
+    fn new(policy: &'a Policy, text: &'a str, input_len: usize, paragraphs: bool) -> Fast<'a> {
+        Fast {
+            policy,
+            input: text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            out: String::with_capacity(text.len()),
+            open: Vec::new(),
+            levels: vec![Sibling::None],
+            nodes: 0,
+            // The count is an upper bound on the parser's (one per
+            // element, comment and text run, whether or not the parser
+            // merges the run); the margin leaves the last stretch before
+            // the limit to the full pipeline all the same. A margin of
+            // half the limit made a post of 100 000 elements scan to its
+            // end and then go through the full pipeline anyway.
+            max_nodes: policy.limits.max_nodes - policy.limits.max_nodes / 64,
+            max_depth: policy.limits.max_depth.saturating_sub(4),
+            pre_first: false,
+            restart: None,
+            attrs: Vec::new(),
+            nesting: 0,
+            last_insertion: 1,
+            max_levels: 1,
+            max_nesting: policy.limits.nesting_budget(input_len),
+            fosters: Vec::new(),
+            names: Names::new(),
+            pending: Vec::new(),
+            paragraphs,
+        }
+    }
+
+    /// Reads it all: the output, if the full pipeline's is the same.
+    fn finish(&mut self, input_len: usize) -> Option<String> {
+        self.run()?;
+        // `run` keeps to the input's nesting budget; the output must keep
+        // to its own (see `nesting`), as in the full pipeline.
+        nesting::Nesting::whole(&self.policy.limits, input_len)
+            .check_output(&self.out, &self.policy.limits, self.max_levels)
+            .ok()?;
+        if self.paragraphs && transform::has_blank_line(&self.out) {
+            return None;
+        }
+        Some(std::mem::take(&mut self.out))
     }
 }
 
@@ -483,6 +531,9 @@ struct Fast<'a> {
     /// Formatting elements that the adoption agency closed but left on
     /// the list of active formatting elements (`formatting.rs`).
     pending: Vec<LocalName>,
+    /// Whether the policy makes paragraphs from blank lines, which the
+    /// fast path follows only where they change nothing (see [`answer`]).
+    paragraphs: bool,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -1053,6 +1104,10 @@ impl Fast<'_> {
             return None;
         }
         if matches!(kind, Kind::Table | Kind::TablePart) && fate != Fate::Kept {
+            return None;
+        }
+        // The paragraph transform trims a kept `p`, or removes it.
+        if self.paragraphs && fate == Fate::Kept && name == local_name!("p") {
             return None;
         }
         let separate = fate == Fate::Unwrapped && tags::breaks_line(&name);

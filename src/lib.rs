@@ -143,7 +143,9 @@ impl Policy {
             fastpath::Answer::Prefix { html, rest, spent } => {
                 self.with_rest(html, input, rest, &spent)
             }
-            fastpath::Answer::None => None,
+            fastpath::Answer::None(lexed) => {
+                return self.cleaned_from(input, lexed, Report::discarding()).html;
+            }
         }
         .unwrap_or_else(|| self.cleaned(input, Report::discarding()).html)
     }
@@ -168,7 +170,7 @@ impl Policy {
             fastpath::Answer::Prefix { html, rest, spent } => {
                 self.with_rest(html, input, rest, &spent)
             }
-            fastpath::Answer::Whole(_) | fastpath::Answer::None => None,
+            fastpath::Answer::Whole(_) | fastpath::Answer::None(_) => None,
         }
     }
 
@@ -202,7 +204,7 @@ impl Policy {
             max_nodes: self.limits.max_nodes.checked_sub(nodes)?,
             ..self.limits
         };
-        let cleaned = self.clean_dom(rest, Report::discarding(), &limits, nesting);
+        let cleaned = self.clean_dom(rest, None, Report::discarding(), &limits, nesting);
         cleaned.ok().map(|c| c.html)
     }
 
@@ -256,7 +258,18 @@ impl Policy {
 
     /// [`Policy::clean_report`], the changes going to `report`.
     fn cleaned(&self, input: &str, report: Report) -> Cleaned {
-        match self.clean_into(input, report) {
+        self.cleaned_from(input, None, report)
+    }
+
+    /// [`Policy::cleaned`], from the lexical step's result where it is
+    /// already made.
+    fn cleaned_from(
+        &self,
+        input: &str,
+        lexed: Option<lexer::Lexed<'_>>,
+        report: Report,
+    ) -> Cleaned {
+        match self.clean_into(input, lexed, report) {
             Ok(cleaned) => cleaned,
             Err(err) => {
                 let mut report = Report::default();
@@ -281,11 +294,16 @@ impl Policy {
     /// assert!(policy.try_clean(&"<div>".repeat(1000)).is_err());
     /// ```
     pub fn try_clean(&self, input: &str) -> Result<Cleaned, CleanError> {
-        self.clean_into(input, Report::default())
+        self.clean_into(input, None, Report::default())
     }
 
     /// [`Policy::try_clean`], the changes going to `report`.
-    fn clean_into(&self, input: &str, report: Report) -> Result<Cleaned, CleanError> {
+    fn clean_into(
+        &self,
+        input: &str,
+        lexed: Option<lexer::Lexed<'_>>,
+        report: Report,
+    ) -> Result<Cleaned, CleanError> {
         let limit_error = |limit: Limit| {
             CleanError::new(CleanErrorKind::LimitExceeded {
                 limit,
@@ -303,7 +321,7 @@ impl Policy {
         }
         let nesting = nesting::Nesting::whole(&self.limits, input.len());
         let cleaned = self
-            .clean_dom(input, report, &self.limits, nesting)
+            .clean_dom(input, lexed, report, &self.limits, nesting)
             .map_err(limit_error)?;
         Ok(Cleaned {
             html: cleaned.html,
@@ -337,6 +355,7 @@ impl Policy {
     fn clean_dom(
         &self,
         input: &str,
+        lexed: Option<lexer::Lexed<'_>>,
         mut report: Report,
         limits: &Limits,
         nesting: nesting::Nesting,
@@ -344,7 +363,7 @@ impl Policy {
         if input.len() > limits.max_input_bytes {
             return Err(Limit::InputBytes);
         }
-        let lexed = lexer::lex(input, self);
+        let lexed = lexed.unwrap_or_else(|| lexer::lex(input, self));
         for escaped in &lexed.escaped {
             let (kind, rule) = match escaped.reason {
                 lexer::Reason::Policy => (ChangeKind::Element, Rule::Escaped),
@@ -387,7 +406,8 @@ impl Policy {
     fn output_dom(&self, input: &str) -> (dom::Dom, dom::NodeId) {
         let nesting = nesting::Nesting::whole(&self.limits, input.len());
         if !self.text_only
-            && let Ok(cleaned) = self.clean_dom(input, Report::discarding(), &self.limits, nesting)
+            && let Ok(cleaned) =
+                self.clean_dom(input, None, Report::discarding(), &self.limits, nesting)
         {
             return (cleaned.dom, cleaned.root);
         }
