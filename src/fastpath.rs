@@ -225,6 +225,7 @@ impl<'a> Fast<'a> {
             names: Names::new(),
             pending: Vec::new(),
             paragraphs,
+            table_action: tables::structure_action(policy),
         }
     }
 
@@ -534,6 +535,9 @@ struct Fast<'a> {
     /// Whether the policy makes paragraphs from blank lines, which the
     /// fast path follows only where they change nothing (see [`answer`]).
     paragraphs: bool,
+    /// What the policy does with the whole of a table's structure (see
+    /// `tables.rs`): keep or unwrap it; `None` for anything else.
+    table_action: Option<TagAction>,
 }
 
 /// Bytes that end a run of plain text: markup, character references, and
@@ -1103,7 +1107,7 @@ impl Fast<'_> {
         if std::mem::take(&mut self.pre_first) && fate != Fate::Kept {
             return None;
         }
-        if matches!(kind, Kind::Table | Kind::TablePart) && fate != Fate::Kept {
+        if matches!(kind, Kind::Table | Kind::TablePart) && !self.follows_structure(fate) {
             return None;
         }
         // The paragraph transform trims a kept `p`, or removes it.
@@ -1111,8 +1115,12 @@ impl Fast<'_> {
             return None;
         }
         let separate = fate == Fate::Unwrapped && tags::breaks_line(&name);
+        let at = self.out.len();
         if separate && self.level().needs_separator() {
             self.separator();
+        }
+        if kind == Kind::Table {
+            self.open_table(at);
         }
         self.note_node(fate == Fate::Kept);
         if fate == Fate::Kept {
@@ -1122,9 +1130,6 @@ impl Fast<'_> {
             } else {
                 Some(self.allowed_attrs(&name, attrs)?)
             };
-            if kind == Kind::Table {
-                self.open_table();
-            }
             if written == Written::Bare {
                 self.out.push_str(&self.input[self.pos..end]);
             } else {
@@ -1184,7 +1189,17 @@ impl Fast<'_> {
             }
             // The new element is the next sibling of the last one
             // closed; each closed before that is its parent's last child.
+            // Before a table, what it foster-parents comes between: not
+            // known yet.
             let last = !self.closes_parent_too(name);
+            if last
+                && *name == local_name!("table")
+                && open.fate == Fate::Unwrapped
+                && open.last_child.needs_separator()
+                && tags::breaks_line(&open.name)
+            {
+                return None;
+            }
             self.pop_current(last);
         }
         Some(())
@@ -1466,12 +1481,14 @@ impl Fast<'_> {
             return;
         };
         match open.fate {
-            Fate::Unwrapped
-                if next_needs
-                    && open.last_child.needs_separator()
-                    && tags::breaks_line(&open.name) =>
-            {
-                self.separator();
+            Fate::Unwrapped => {
+                if next_needs && open.last_child.needs_separator() && tags::breaks_line(&open.name)
+                {
+                    self.separator();
+                }
+                if open.name == local_name!("table") {
+                    self.close_table(Some(open.last_child == Sibling::None));
+                }
             }
             Fate::Kept => {
                 self.levels.pop();
@@ -1494,7 +1511,7 @@ impl Fast<'_> {
         self.out.push_str(name);
         self.out.push('>');
         if *name == local_name!("table") {
-            self.close_table();
+            self.close_table(None);
         }
     }
 

@@ -1,18 +1,25 @@
-//! Tables whose structure the policy keeps: the "in table", "in table
-//! body", "in row" and "in cell" insertion modes, for the tags posts and
-//! pages use (`table`, `thead`, `tbody`, `tfoot`, `tr`, `td`, `th`), with
-//! the parser's implied structure (`<table><tr>` gains a `tbody`, an open
-//! cell or row closes before the next) and its foster-parenting of text
-//! and void elements (`br`, `img`, …) written directly in a table, which
-//! go just before it.
+//! Tables whose structure the policy keeps or unwraps whole: the "in
+//! table", "in table body", "in row" and "in cell" insertion modes, for
+//! the tags posts and pages use (`table`, `thead`, `tbody`, `tfoot`, `tr`,
+//! `td`, `th`), with the parser's implied structure (`<table><tr>` gains a
+//! `tbody`, an open cell or row closes before the next) and its
+//! foster-parenting of text and void elements (`br`, `img`, …) written
+//! directly in a table, which go just before it.
 //!
 //! Outside any table the structure's tags are ignored, as the tree
 //! builder ignores them. Everything else in a table context (captions,
 //! columns, forms, any other element there, a table in a table, an end
 //! tag that is not the structure's own, text with character references)
 //! is for the full pipeline, and so is any table whose structure the
-//! policy does not keep whole: the sanitizer would then move or wrap what
-//! it keeps.
+//! policy neither keeps nor unwraps whole: the sanitizer would then move
+//! or wrap what it keeps.
+//!
+//! An unwrapped table is an unwrapped block like any other, with one
+//! difference: what it foster-parents becomes its previous sibling, so
+//! the newline the sanitizer may put before it is known only once the
+//! table closes (`close_table`). Its rows and cells are unwrapped blocks
+//! too, and the next sibling of one just closed is read by the table's
+//! rules (`next_in_table_needs_separator`).
 //!
 //! Table and cell are scope boundaries and cell a marker, which the
 //! "in body" rules elsewhere in the fast path never meet otherwise. The
@@ -24,15 +31,22 @@
 
 use html5ever::{LocalName, local_name};
 
-use super::{Fast, Kind, RawAttr, Tag, Written};
+use super::{Fast, Fate, Kind, RawAttr, Sibling, Tag, Written};
 use crate::policy::TagAction;
 
 /// What the parser foster-parents out of an open table, written into the
 /// output just before the table's start tag once the table closes.
 pub(super) struct Foster {
-    /// Where the table's start tag begins in the output.
+    /// Where the table's start tag begins in the output (for an unwrapped
+    /// table, where its newline does).
     at: usize,
     html: String,
+    /// The newline written before an unwrapped table's content, from the
+    /// node before it: with content foster-parented, the last of that
+    /// decides instead.
+    separator: bool,
+    /// The output level after the last node foster-parented.
+    last: Sibling,
 }
 
 /// The structure's levels: `table` 0, sections 1, `tr` 2, cells 3.
@@ -68,6 +82,22 @@ fn table_tag(name: &str) -> Option<Option<u8>> {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|&(_, r)| r)
+}
+
+/// What `policy` does with the whole of a table's structure (the table,
+/// the elements the parser implies in it and both kinds of cell): keep it
+/// or unwrap it; `None` if it does anything else, or not the same to all.
+pub(super) fn structure_action(policy: &crate::policy::Policy) -> Option<TagAction> {
+    let action = policy.action_for(&local_name!("table"));
+    let whole = [
+        local_name!("tbody"),
+        local_name!("tr"),
+        local_name!("td"),
+        local_name!("th"),
+    ]
+    .iter()
+    .all(|n| policy.action_for(n) == action);
+    (whole && matches!(action, TagAction::Keep | TagAction::Unwrap)).then_some(action)
 }
 
 /// Whether `name`, as written, is a table tag.
@@ -112,20 +142,16 @@ impl Fast<'_> {
         !self.fosters.is_empty()
     }
 
-    /// Whether the policy keeps a table's structure: the table, the
-    /// elements the parser implies in it and both kinds of cell. (A
-    /// `thead` or `tfoot` it does not keep is for the full pipeline when
-    /// met: no structure element is ever unwrapped here.)
-    fn keeps_tables(&self) -> bool {
-        [
-            local_name!("table"),
-            local_name!("tbody"),
-            local_name!("tr"),
-            local_name!("td"),
-            local_name!("th"),
-        ]
-        .iter()
-        .all(|n| self.policy.action_for(n) == TagAction::Keep)
+    /// Whether a structure element of this fate is one the fast path
+    /// follows: kept, where the policy keeps the whole structure, or
+    /// unwrapped, where it unwraps it whole (a `thead` or `tfoot` of
+    /// another fate is for the full pipeline when met).
+    pub(super) fn follows_structure(&self, fate: Fate) -> bool {
+        match fate {
+            Fate::Kept => self.table_action == Some(TagAction::Keep),
+            Fate::Unwrapped => self.table_action == Some(TagAction::Unwrap),
+            Fate::Hidden => false,
+        }
     }
 
     /// Start tag `name` of `kind`, where the table rules decide:
@@ -146,7 +172,7 @@ impl Fast<'_> {
             // where its first child decides the serializer's newline.
             Kind::Table | Kind::TablePart if self.pre_first => Some(None),
             Kind::TablePart => Some(self.table_part(tag, attrs, end)),
-            Kind::Table if table_context || !self.keeps_tables() => Some(None),
+            Kind::Table if table_context || self.table_action.is_none() => Some(None),
             // An unwrapped `br` or `hr` would want a newline beside it,
             // by siblings the fast path does not track there.
             Kind::Void if table_context && fosterable(name) && tag.action != TagAction::Unwrap => {
@@ -171,8 +197,12 @@ impl Fast<'_> {
         self.close_cell_content()?;
         let mut current = rank(&self.open.last()?.name)?;
         while current >= want {
-            self.pop_current(false);
-            current = rank(&self.open.last()?.name)?;
+            // The new element (or the one it implies) is the next sibling
+            // of the last element closed; each closed before that is its
+            // parent's last child.
+            let parent = rank(&self.parent_of_current()?.name)?;
+            self.pop_current(parent < want);
+            current = parent;
         }
         if current == 0 && want >= 2 {
             let tbody = Tag::new(self.policy, local_name!("tbody"));
@@ -225,11 +255,63 @@ impl Fast<'_> {
                 return None;
             }
         }
-        while self.open.len() > k {
+        while self.open.len() > k + 1 {
             self.pop_current(false);
         }
         self.pos = end;
+        let open = self.open.last()?;
+        let next_needs = if open.fate == Fate::Unwrapped && open.last_child.needs_separator() {
+            if want == 0 {
+                self.next_sibling_needs_separator()?
+            } else {
+                self.next_in_table_needs_separator()?
+            }
+        } else {
+            false
+        };
+        self.pop_current(next_needs);
         Some(())
+    }
+
+    /// Whether the next sibling of the row, section or cell just closed
+    /// (its end tag ends at `self.pos`; it is not yet popped), needs a
+    /// newline before it, by the table rules: a structure tag of a lower
+    /// level makes its next sibling, one of its own level or higher closes
+    /// its parent too, and so does the end tag of an open structure
+    /// element; whitespace stays in the table, as text that starts with
+    /// it. `None` for anything else: text is foster-parented, and so is
+    /// any other element, out of the sibling order.
+    fn next_in_table_needs_separator(&self) -> Option<bool> {
+        let parent = rank(&self.parent_of_current()?.name)?;
+        let rest = &self.bytes[self.pos..];
+        match rest {
+            [] => Some(false),
+            [b'<', b'/', ..] => {
+                let close = self.plain_end_tag(self.pos)?;
+                let name = &self.input[close.name];
+                let r = table_tag(name)??;
+                let open = self.open[..self.open.len() - 1]
+                    .iter()
+                    .any(|o| str::eq_ignore_ascii_case(&o.name, name));
+                (r <= parent && open).then_some(false)
+            }
+            [b'<', b, ..] if b.is_ascii_alphabetic() => {
+                let len = rest[1..]
+                    .iter()
+                    .take_while(|&&b| super::is_tag_name_byte(b))
+                    .count();
+                let r = table_tag(self.input.get(self.pos + 1..self.pos + 1 + len)?)??;
+                Some(r > parent)
+            }
+            [b'<', b'!', b'-', b'-', ..] => Some(true),
+            _ => {
+                let end = memchr::memchr(b'<', rest).unwrap_or(rest.len());
+                rest[..end]
+                    .iter()
+                    .all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0c'))
+                    .then_some(false)
+            }
+        }
     }
 
     /// In a cell, before the tree builder closes it: pops whatever is open
@@ -310,13 +392,17 @@ impl Fast<'_> {
     /// output level stay as they were (no unwrapped block is ever a
     /// sibling there for them to matter to, but they would be wrong).
     fn fostered(&mut self, f: impl FnOnce(&mut Self) -> Option<()>) -> Option<()> {
-        let mut foster = self.fosters.pop()?;
+        // `f` makes text or a void element, never a table: the innermost
+        // table's entry stays where it is.
+        let k = self.fosters.len().checked_sub(1)?;
         let level = self.levels.last().copied();
         let last_child = self.open.last().map(|o| o.last_child);
-        std::mem::swap(&mut self.out, &mut foster.html);
+        std::mem::swap(&mut self.out, &mut self.fosters[k].html);
         let done = f(self);
+        let after = self.level();
+        let foster = self.fosters.get_mut(k)?;
         std::mem::swap(&mut self.out, &mut foster.html);
-        self.fosters.push(foster);
+        foster.last = after;
         if let (Some(level), Some(slot)) = (level, self.levels.last_mut()) {
             *slot = level;
         }
@@ -326,22 +412,42 @@ impl Fast<'_> {
         done
     }
 
-    /// Just before a kept table's start tag is written.
-    pub(super) fn open_table(&mut self) {
+    /// Just before a kept table's start tag is written, or an unwrapped
+    /// table's content, with the newline before it from `at` on.
+    pub(super) fn open_table(&mut self, at: usize) {
         self.fosters.push(Foster {
-            at: self.out.len(),
+            at,
             html: String::new(),
+            separator: self.out.len() > at,
+            last: Sibling::None,
         });
     }
 
-    /// Just after a kept table's end tag is written: what it
-    /// foster-parented goes before it. (Each table's output is moved at
-    /// most once, when it has any such content.)
-    pub(super) fn close_table(&mut self) {
-        if let Some(foster) = self.fosters.pop()
-            && !foster.html.is_empty()
-        {
+    /// Just after a kept table's end tag is written, or an unwrapped
+    /// table's content and its newline after: what it foster-parented goes
+    /// before it. (Each table's output is moved at most once, when it has
+    /// any such content.) Before an unwrapped table's content, the
+    /// newline is then the one the last node foster-parented needs; after
+    /// an unwrapped table with no content, the next sibling's previous one
+    /// is that newline or a node that needs none.
+    pub(super) fn close_table(&mut self, unwrapped_empty: Option<bool>) {
+        let Some(mut foster) = self.fosters.pop() else {
+            return;
+        };
+        if foster.html.is_empty() {
+            return;
+        }
+        let Some(empty) = unwrapped_empty else {
             self.out.insert_str(foster.at, &foster.html);
+            return;
+        };
+        if foster.last.needs_separator() {
+            foster.html.push('\n');
+        }
+        let end = foster.at + usize::from(foster.separator);
+        self.out.replace_range(foster.at..end, &foster.html);
+        if empty && let Some(level) = self.levels.last_mut() {
+            *level = Sibling::Text(true);
         }
     }
 }
