@@ -36,6 +36,8 @@
 //! tables of rows and cells, with the text and void elements they
 //! foster-parent (`tables.rs`).
 
+use std::collections::VecDeque;
+
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
@@ -165,15 +167,21 @@ pub(crate) fn answer<'a>(policy: &Policy, input: &'a str) -> Answer<'a> {
             return Answer::None(Some(lexed));
         }
         let text = lexed.text();
-        let html = Fast::new(policy, &text, input.len(), paragraphs).finish(input.len());
-        return match html {
+        let mut fast = Fast::new(policy, &text, input.len(), paragraphs);
+        return match fast.finish(input.len()) {
             Some(html) => Answer::Whole(html),
+            None if fast.over_limit => Answer::Whole(policy.as_text_fallback(input)),
             None => Answer::None(Some(lexed)),
         };
     }
     let mut fast = Fast::new(policy, input, input.len(), paragraphs);
     if let Some(html) = fast.finish(input.len()) {
         return Answer::Whole(html);
+    }
+    // Past the depth limit, the parse of the whole input fails, with a
+    // start cleaned here or not.
+    if fast.over_limit {
+        return Answer::Whole(policy.as_text_fallback(input));
     }
     match fast.restart {
         Some(r) if !paragraphs => {
@@ -213,12 +221,19 @@ impl<'a> Fast<'a> {
             // half the limit made a post of 100 000 elements scan to its
             // end and then go through the full pipeline anyway.
             max_nodes: policy.limits.max_nodes - policy.limits.max_nodes / 64,
-            max_depth: policy.limits.max_depth.saturating_sub(4),
+            max_depth: policy.limits.max_depth,
+            over_limit: false,
+            fostering: false,
             pre_first: false,
             restart: None,
             attrs: Vec::new(),
             nesting: 0,
             last_insertion: 1,
+            over_budget: false,
+            least_nesting: 0,
+            least_insertion: 1,
+            unclosed: None,
+            unclosed_from: UNCLOSED_DEPTH,
             max_levels: 1,
             max_nesting: policy.limits.nesting_budget(input_len),
             fosters: Vec::new(),
@@ -232,6 +247,9 @@ impl<'a> Fast<'a> {
     /// Reads it all: the output, if the full pipeline's is the same.
     fn finish(&mut self, input_len: usize) -> Option<String> {
         self.run()?;
+        if self.over_limit || self.over_budget {
+            return None;
+        }
         // `run` keeps to the input's nesting budget; the output must keep
         // to its own (see `nesting`), as in the full pipeline.
         nesting::Nesting::whole(&self.policy.limits, input_len)
@@ -243,6 +261,12 @@ impl<'a> Fast<'a> {
         Some(std::mem::take(&mut self.out))
     }
 }
+
+/// The depth of nesting from which the fast path keeps the parser's list
+/// of start tags not yet closed (`Fast::unclosed`): deep enough that
+/// posts never pay for it, shallow enough that a run of stray end tags in
+/// deep nesting is found past the nesting budget well before its end.
+const UNCLOSED_DEPTH: usize = 32;
 
 /// How the tree builder ("in body") treats a start tag, for the tags the
 /// fast path handles.
@@ -507,7 +531,16 @@ struct Fast<'a> {
     /// Well inside the policy's limits: near one, the full pipeline
     /// decides.
     max_nodes: usize,
+    /// The policy's depth limit, which the fast path follows exactly: the
+    /// depth of each element in the parser's tree is known here.
     max_depth: usize,
+    /// Set where the full pipeline surely crosses a limit, and so shows
+    /// the whole input as text: the parser would insert an element past
+    /// `max_depth`, or `least_nesting` is past the nesting budget.
+    over_limit: bool,
+    /// While writing what a table foster-parents, which the parser puts
+    /// beside the table, not as deep as the open elements.
+    fostering: bool,
     /// Just after a kept `<pre>`, at a start tag: the serializer's extra
     /// newline is not needed if that element is kept (it is `pre`'s first
     /// child), and not known otherwise.
@@ -523,6 +556,22 @@ struct Fast<'a> {
     /// At least the depth of the node the parser last inserted into: what
     /// the next token costs, unless more are open now.
     last_insertion: usize,
+    /// Set once `nesting` is past the budget: there is no answer then,
+    /// but the reading goes on while `least_nesting` may yet cross it.
+    over_budget: bool,
+    /// At most what the full pipeline charges the nesting budget for the
+    /// tokens read so far (an end tag 1, any other token at most the
+    /// depth of the node the parser last inserted into), and at most that
+    /// depth now (see `charge_token`).
+    least_nesting: usize,
+    least_insertion: usize,
+    /// The last start tags not yet closed, as the parser's charge keeps
+    /// them (`parse::Tokens::unclosed`): an end tag that closes the last
+    /// costs 1, any other its insertion depth. Only where the nesting is
+    /// deep, where that matters (see `note_unclosed`); `None` elsewhere.
+    unclosed: Option<VecDeque<LocalName>>,
+    /// [`UNCLOSED_DEPTH`] until the list is kept, 0 from then on.
+    unclosed_from: usize,
     /// The most `levels` so far: the deepest the output nests, plus one.
     max_levels: usize,
     /// For each open table, what the parser foster-parents out of it.
@@ -635,7 +684,7 @@ impl Fast<'_> {
                 match self.bytes.get(self.pos + 1) {
                     Some(c) if c.is_ascii_alphabetic() => {
                         self.note_restart();
-                        self.charge(1)?;
+                        self.charge_token()?;
                         self.start_tag()?;
                     }
                     // End tags, comments, declarations: `</` before a
@@ -645,16 +694,16 @@ impl Fast<'_> {
                         self.end_tag()?;
                     }
                     Some(b'!') if self.input[self.pos..].starts_with("<!--") => {
-                        self.charge(1)?;
+                        self.charge_token()?;
                         self.comment()?;
                         surely = true;
                     }
                     Some(b'!') if self.is_doctype() => {
-                        self.charge(1)?;
+                        self.charge_token()?;
                         self.doctype()?;
                     }
                     Some(b'!' | b'?') => {
-                        self.charge(1)?;
+                        self.charge_token()?;
                         self.bogus_comment()?;
                         surely = true;
                     }
@@ -664,7 +713,7 @@ impl Fast<'_> {
                     _ => {
                         if !was_text {
                             self.count_node()?;
-                            self.charge(1)?;
+                            self.charge_token()?;
                         }
                         // Each `<` before another is text too: a run of
                         // them is written at once, but for the last, which
@@ -690,7 +739,7 @@ impl Fast<'_> {
             } else {
                 if !was_text {
                     self.count_node()?;
-                    self.charge(1)?;
+                    self.charge_token()?;
                 }
                 // Text in a table context goes in only when the next token
                 // comes, which the parser charges first: that token pays
@@ -699,7 +748,9 @@ impl Fast<'_> {
                 if surely {
                     self.text()?;
                 } else {
+                    // It may be foster-parented, not as deep.
                     self.table_text()?;
+                    self.least_insertion = 1;
                 }
                 after_text = true;
             }
@@ -715,10 +766,18 @@ impl Fast<'_> {
     /// the node last inserted into, or, if more are open now, the depth
     /// the next insertion can have. That is also at least what the token
     /// costs the fast path (an end tag's look through the open elements).
-    /// `None` past the budget, which the full pipeline would cross too, or
-    /// might.
+    /// Past the budget, which the full pipeline would cross too, or might,
+    /// the fast path has no answer (see `past_budget`).
     fn charge(&mut self, tokens: usize) -> Option<()> {
         self.charge_inside(tokens, 0)
+    }
+
+    /// [`Fast::charge`] for one token that is not an end tag, which the
+    /// parser charges the depth of its last insertion: at least
+    /// `least_insertion`, toward `least_nesting` too.
+    fn charge_token(&mut self) -> Option<()> {
+        self.least_nesting = self.least_nesting.saturating_add(self.least_insertion);
+        self.charge_inside(1, 0)
     }
 
     /// [`Fast::charge`] for tokens inside `inner` more open elements than
@@ -728,7 +787,70 @@ impl Fast<'_> {
         let cost = self.last_insertion.max(deepest);
         self.last_insertion = cost;
         self.nesting = self.nesting.saturating_add(cost.saturating_mul(tokens));
-        (self.nesting <= self.max_nesting).then_some(())
+        if self.nesting > self.max_nesting {
+            return self.past_budget();
+        }
+        Some(())
+    }
+
+    /// Past the budget at most: no answer, unless `least_nesting` is past
+    /// it too, where the full pipeline surely is (`over_limit`). Each
+    /// token charges no more there than here, so it is only looked at
+    /// here. Where the two bounds part (end tags that close nothing, in
+    /// deep nesting), the lower is not going to cross soon: past twice
+    /// the budget, reading on would only cost time.
+    #[cold]
+    fn past_budget(&mut self) -> Option<()> {
+        self.over_budget = true;
+        if self.least_nesting > self.max_nesting {
+            self.over_limit = true;
+            return None;
+        }
+        (self.nesting / 2 <= self.max_nesting).then_some(())
+    }
+
+    /// Start tag `name` read, once the nesting is [`UNCLOSED_DEPTH`] deep
+    /// or more: on top of the parser's list of start tags not yet closed.
+    /// The list here is the top of that one, from the first start tag
+    /// noted on: each tag pushed or popped there since then is pushed or
+    /// popped here too, and whatever is below is not known. (The oldest
+    /// goes first from both, at the same length, once this is all of the
+    /// parser's.) Shallow nesting costs little, so most input keeps none.
+    fn note_unclosed(&mut self, name: &LocalName) {
+        if tags::is_void(name) {
+            return;
+        }
+        let max = 2 * self.policy.limits.max_depth;
+        self.unclosed_from = 0;
+        let unclosed = self.unclosed.get_or_insert_with(VecDeque::new);
+        if unclosed.len() >= max {
+            unclosed.pop_front();
+        }
+        unclosed.push_back(name.clone());
+    }
+
+    /// End tag `name` read (`charge` has seen it): charges it toward
+    /// `least_nesting`, 1 if it may close the last start tag not yet
+    /// closed, else at least `least_insertion`. With no list kept, or
+    /// nothing left in it, the last is not known.
+    fn charge_end_tag(&mut self, name: &str) -> Option<()> {
+        let cost = match &mut self.unclosed {
+            Some(unclosed) => match unclosed.back() {
+                Some(last) if str::eq_ignore_ascii_case(last, name) => {
+                    unclosed.pop_back();
+                    1
+                }
+                Some(_) => self.least_insertion,
+                None => 1,
+            },
+            None => 1,
+        };
+        self.least_nesting = self.least_nesting.saturating_add(cost);
+        if self.over_budget && self.least_nesting > self.max_nesting {
+            self.over_limit = true;
+            return None;
+        }
+        Some(())
     }
 
     /// After a token, which `surely` inserted a node into the current
@@ -736,6 +858,9 @@ impl Fast<'_> {
     /// element it closed (a tag: `charge` saw those open; raw text and
     /// foreign content charge themselves).
     fn inserted(&mut self, surely: bool) {
+        if surely {
+            self.least_insertion = self.open.len() + 1;
+        }
         let bound = self.open.len() + 2;
         self.last_insertion = if surely {
             bound
@@ -746,7 +871,7 @@ impl Fast<'_> {
 
     /// Before a start tag: notes a [`Restart`] here if this is one.
     fn note_restart(&mut self) {
-        if !self.open.is_empty() {
+        if !self.open.is_empty() || self.over_budget {
             return;
         }
         let after_space = self
@@ -1023,6 +1148,9 @@ impl Fast<'_> {
         let tag = self
             .names
             .get(self.policy, &self.input[scanned.name.clone()]);
+        if self.open.len() >= self.unclosed_from {
+            self.note_unclosed(&tag.name);
+        }
         let written = if scanned.self_closing {
             Written::SelfClosing
         } else if tag.as_written && scanned.name.end + 1 == scanned.end {
@@ -1090,6 +1218,10 @@ impl Fast<'_> {
         self.close_open_a(&name)?;
         self.implied_end_tags(&name)?;
         if self.open.len() >= self.max_depth {
+            // Whatever its fate, the parser makes the element in the
+            // current node, one deeper than the limit allows (the
+            // fragment's root is the first level).
+            self.over_limit = !self.fostering;
             return None;
         }
         self.count_node()?;
@@ -1137,10 +1269,20 @@ impl Fast<'_> {
             }
         }
         self.pos = end;
+        // The element goes into the current node (`fostered` lowers this
+        // for one foster-parented); what raw text and foreign content
+        // insert is not followed.
+        self.least_insertion = self.open.len() + 1;
         match kind {
             Kind::Void => return Some(()),
-            Kind::RawText => return self.raw_text(&name, fate),
+            Kind::RawText => {
+                self.least_insertion = 1;
+                self.unclosed = None;
+                return self.raw_text(&name, fate);
+            }
             Kind::Foreign => {
+                self.least_insertion = 1;
+                self.unclosed = None;
                 return self.foreign(&name, fate, written == Written::SelfClosing);
             }
             _ => {}
@@ -1393,6 +1535,7 @@ impl Fast<'_> {
     fn end_tag(&mut self) -> Option<()> {
         let close = self.plain_end_tag(self.pos)?;
         let name = &self.input[close.name];
+        self.charge_end_tag(name)?;
         // The tree builder ignores these: no `head` or `body` element is
         // ever open in a fragment.
         if ["head", "body", "html"]
@@ -1614,10 +1757,10 @@ impl Fast<'_> {
     /// The end of the input: the serializer closes every kept element
     /// still open.
     fn close_all(&mut self) {
-        while let Some(open) = self.open.pop() {
-            if open.fate == Fate::Kept {
-                self.write_end_tag(&open.name);
-            }
+        // Each is its parent's last child: nothing follows to need a
+        // newline.
+        while !self.open.is_empty() {
+            self.pop_current(false);
         }
     }
 }

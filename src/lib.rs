@@ -419,7 +419,7 @@ impl Policy {
     /// What [`Policy::clean`] gives past a limit: the input as text, with
     /// the policy's paragraphs, line breaks and links (so that cleaning it
     /// again gives it back).
-    fn as_text_fallback(&self, input: &str) -> String {
+    pub(crate) fn as_text_fallback(&self, input: &str) -> String {
         let t = &self.transforms;
         if self.text_only || !(t.paragraphs || t.line_breaks || t.linkify) {
             return as_text(input);

@@ -196,6 +196,74 @@ fn fast_path_at_the_node_limit() {
     );
 }
 
+/// Past the depth limit, or past the nesting budget by a bound that the
+/// full pipeline's charge cannot be under, the full pipeline shows the
+/// whole input as text; the fast path then answers with that at once,
+/// under every preset, without the full pipeline's parse.
+#[test]
+fn fast_path_past_a_limit_answers_with_the_input_as_text() {
+    let as_text = |s: &str| s.replace('<', "&lt;").replace('>', "&gt;");
+    // 514 levels, two past the default depth limit; 512 levels in 2 KB,
+    // far past that input's nesting budget; end tags that close nothing
+    // in 40 open `div`s, each charged at their depth.
+    let cases = [
+        "<ul><li>".repeat(257) + "x",
+        "<ul><li>".repeat(256) + "x",
+        "<div>".repeat(40) + &"</b>".repeat(100),
+    ];
+    for (name, policy) in [
+        ("ugc", Policy::ugc()),
+        ("strict", Policy::strict()),
+        ("diary", Policy::diary()),
+    ] {
+        for input in &cases {
+            let want = as_text(input);
+            assert_eq!(
+                policy.clean_fast(input).as_deref(),
+                Some(&*want),
+                "{name}: {input:.40}"
+            );
+            assert_eq!(policy.clean_full(input), want, "{name}: {input:.40}");
+        }
+    }
+    // Within both, the same markup is cleaned as usual.
+    let policy = Policy::ugc();
+    let within = "<span>".repeat(20) + "x" + &"</span>".repeat(20);
+    assert_eq!(policy.clean_fast(&within).as_deref(), Some(&*within));
+    // Around the depth limit, under each preset, with and without text.
+    let mut limits = safe_markup::Limits::default();
+    limits.max_depth = 24;
+    type Shape = fn(usize) -> String;
+    let shapes: [(&str, Shape); 5] = [
+        ("div", |k| "<div>".repeat(k) + "x"),
+        ("b and text", |k| "<b>text ".repeat(k)),
+        ("ul li", |k| "<ul><li>a".repeat(k / 2)),
+        ("cells", |k| "<table><tr><td>".repeat(k / 4) + "x"),
+        ("voids", |k| "<i>".repeat(k) + "<br>"),
+    ];
+    let (mut text, mut html) = (0, 0);
+    for (name, preset) in [
+        ("ugc", Policy::ugc()),
+        ("strict", Policy::strict()),
+        ("diary", Policy::diary()),
+    ] {
+        let policy = preset.to_builder().limits(limits).build().expect("builds");
+        for (shape, make) in shapes {
+            for k in 16..34 {
+                let input = make(k);
+                let what = format!("{name}, {shape} × {k}");
+                let (fast, over) = agrees_at_a_limit(&policy, &what, &input);
+                text += usize::from(fast && over);
+                html += usize::from(fast && !over);
+            }
+        }
+    }
+    assert!(
+        text > 60 && html > 60,
+        "answered as text {text}, as markup {html}"
+    );
+}
+
 /// The fast path must keep serving the diary corpus under `ugc`: a change
 /// that makes it fall back everywhere is a performance regression no
 /// other test would see.
@@ -553,6 +621,10 @@ fn fast_path_unwrapped_table_cases() {
             "x <table><tr><th>h</th></tr><tr><td>v</td></tr></table> y",
             "x h\nv y",
         ),
+        // Closed by the end of the input (a fuzz finding: what it
+        // fostered was lost).
+        ("<table>x<!Do>", "x\n"),
+        ("<table>x<tr><td>y", "x\ny"),
     ];
     for (input, want) in answered {
         assert_eq!(policy.clean_fast(input).as_deref(), Some(want), "{input:?}");

@@ -91,6 +91,7 @@ impl Fast<'_> {
     pub(super) fn close_pending(&mut self) -> Option<()> {
         let close = self.plain_end_tag(self.pos)?;
         let name = &self.input[close.name];
+        self.charge_end_tag(name)?;
         let k = self
             .pending
             .iter()

@@ -398,7 +398,12 @@ impl Fast<'_> {
         let level = self.levels.last().copied();
         let last_child = self.open.last().map(|o| o.last_child);
         std::mem::swap(&mut self.out, &mut self.fosters[k].html);
+        self.fostering = true;
         let done = f(self);
+        self.fostering = false;
+        // What it made went in beside the table, not into the current
+        // node.
+        self.least_insertion = 1;
         let after = self.level();
         let foster = self.fosters.get_mut(k)?;
         std::mem::swap(&mut self.out, &mut foster.html);
