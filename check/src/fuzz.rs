@@ -554,7 +554,8 @@ pub fn roundtrip(data: &[u8]) {
 /// sanitizer (URL rewriting, link `rel` and `target`, id prefixes, inline
 /// CSS, dropped elements). The diary presets check escape mode and
 /// paragraphs, which the fast path serves where nothing is paragraphed;
-/// `text` checks that it declines.
+/// `text` checks that it declines; the two with small limits, its answer
+/// past a limit.
 ///
 /// ```
 /// let names: Vec<_> = safe_markup_check::fuzz::fastpath_policies().iter().map(|(n, _)| *n).collect();
@@ -576,9 +577,23 @@ pub fn fastpath_policies() -> &'static [(&'static str, Policy)] {
             .drop_tags(["aside", "small"])
             .build()
             .unwrap_or_else(|_| Policy::ugc());
+        // Limits a short input can reach, where the fast path answers
+        // with the input as text.
+        let mut limits = Limits::default();
+        limits.max_depth = 12;
+        limits.max_nodes = 200;
+        let limited = |policy: Policy| {
+            policy
+                .to_builder()
+                .limits(limits)
+                .build()
+                .unwrap_or_else(|_| Policy::ugc())
+        };
         vec![
             ("ugc", Policy::ugc()),
             ("strict", Policy::strict()),
+            ("ugc-small-limits", limited(Policy::ugc())),
+            ("strict-small-limits", limited(Policy::strict())),
             ("text", Policy::text()),
             ("diary", Policy::diary()),
             ("diary-untrusted", Policy::diary_untrusted()),
