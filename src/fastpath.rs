@@ -942,6 +942,19 @@ impl Fast<'_> {
         self.levels.last().copied().unwrap_or(Sibling::None)
     }
 
+    /// Before an element or a comment is made in the current node (or
+    /// beside a table): past the depth limit, where the parser checks
+    /// both (not text), the full pipeline shows the input as text. (The
+    /// fragment's root is the first level, so the open elements' count is
+    /// the new node's depth less one.)
+    fn fits_a_node(&mut self) -> Option<()> {
+        if self.open.len() >= self.max_depth {
+            self.over_limit = !self.fostering;
+            return None;
+        }
+        Some(())
+    }
+
     /// Counts one more node (element or text run) toward the node limit.
     fn count_node(&mut self) -> Option<()> {
         self.nodes += 1;
@@ -1217,13 +1230,8 @@ impl Fast<'_> {
         let kind = kind?;
         self.close_open_a(&name)?;
         self.implied_end_tags(&name)?;
-        if self.open.len() >= self.max_depth {
-            // Whatever its fate, the parser makes the element in the
-            // current node, one deeper than the limit allows (the
-            // fragment's root is the first level).
-            self.over_limit = !self.fostering;
-            return None;
-        }
+        // Whatever its fate, the parser makes the element.
+        self.fits_a_node()?;
         self.count_node()?;
         // One look at the current node, for the parser's state and the
         // sanitizer's.
@@ -1418,6 +1426,7 @@ impl Fast<'_> {
     /// form whose text is as written (`plain_comment`), kept if the
     /// sanitizer's test says it is safe.
     fn comment(&mut self) -> Option<()> {
+        self.fits_a_node()?;
         let body_start = self.pos + 4;
         if !self.policy.comments || self.hidden() {
             // Removed whatever its text: only where it ends matters, which

@@ -117,6 +117,7 @@ impl Fast<'_> {
         if self.policy.comments && !self.hidden() {
             return None;
         }
+        self.fits_a_node()?;
         let len = memchr::memchr(b'>', &self.bytes[self.pos..])?;
         self.count_node()?;
         self.note_node(false);

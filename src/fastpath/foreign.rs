@@ -177,6 +177,10 @@ impl Fast<'_> {
                     }
                 }
                 Some(b'!') if self.input[self.pos..].starts_with("<!--") => {
+                    // The parser checks a comment's depth as an element's.
+                    if self.open.len() + open.len() >= self.max_depth {
+                        return None;
+                    }
                     if visible {
                         self.comment()?;
                     } else {
