@@ -7,7 +7,8 @@
 Reads target/criterion/**/NAME/estimates.json (the medians of that run only)
 and prints, as Markdown: the corpus groups with each engine's ratio to
 ammonia, and the DoS shapes with their cost per byte as a multiple of the
-diary corpus's, through the full pipeline and through `clean`. Ratios are
+diary corpus's, through the full pipeline and through `clean`, and under
+the other presets against each one's own corpus figure. Ratios are
 only meaningful between figures of the same run, which is why they are
 computed here and not across runs.
 """
@@ -89,6 +90,30 @@ def dos_table(runs):
             print(line)
 
 
+def presets_table(runs):
+    """The DoS shapes under the other presets, each against that preset's
+    own cost on the diary corpus, from the same run."""
+    diary = runs.get("diary", {})
+    presets = [p for p in ("safe-markup-strict", "safe-markup-diary")
+               if per_byte(diary, p)]
+    if not presets:
+        return
+    print("\nDoS shapes under the other presets (ns/byte; multiples of the "
+          "same preset's diary corpus figure)\n")
+    print("diary corpus: " + ", ".join(
+        f"{p[12:]} {per_byte(diary, p):.2f} ns/byte" for p in presets) + "\n")
+    print("| shape | n | " + " | ".join(f"{p[12:]} ns/byte | × diary" for p in presets) + " |")
+    print("|---|---:|" + "---:|---:|" * len(presets))
+    for group in sorted(g for g in runs if g.startswith("dos_")):
+        rows = runs[group]
+        for size in sorted({int(s) for (f, s) in rows if s is not None and f in presets}):
+            line = f"| {group[4:]} | {size:,} |"
+            for p in presets:
+                ours = per_byte(rows, p, str(size))
+                line += f" {ours:.2f} | {ours / per_byte(diary, p):.2f} |" if ours else " | |"
+            print(line)
+
+
 def growth_table(runs, group):
     rows = runs.get(group, {})
     if not rows:
@@ -116,6 +141,7 @@ def main():
         if group not in ("diary", "pages") and not group.startswith("dos_"):
             growth_table(runs, group)
     dos_table(runs)
+    presets_table(runs)
 
 
 if __name__ == "__main__":

@@ -237,6 +237,12 @@ fn dos<M: Measurement>(c: &mut Criterion<M>) {
         }),
     ];
     let ugc = Policy::ugc();
+    // The other presets at the named size, each read against its own
+    // figure on the diary corpus.
+    let presets = [
+        ("safe-markup-strict", Policy::strict()),
+        ("safe-markup-diary", Policy::diary()),
+    ];
     let ammonia = ammonia::Builder::default();
     for (name, n, with_ammonia, make) in shapes {
         let mut group = c.benchmark_group(name);
@@ -260,6 +266,13 @@ fn dos<M: Measurement>(c: &mut Criterion<M>) {
                     &input,
                     |b, input| b.iter(|| ugc.clean_full(black_box(input)).len()),
                 );
+            }
+            if size == n {
+                for (preset, policy) in &presets {
+                    group.bench_with_input(BenchmarkId::new(*preset, size), &input, |b, input| {
+                        b.iter(|| policy.clean(black_box(input)).len())
+                    });
+                }
             }
             if with_ammonia {
                 group.bench_with_input(BenchmarkId::new("ammonia", size), &input, |b, input| {
