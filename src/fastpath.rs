@@ -21,10 +21,19 @@
 //! references, NUL, CR and other control characters, duplicate or oddly
 //! written attributes, a tag open at the end of the input), every place
 //! where the sanitizer looks beyond the element in hand (an unwrapped block
-//! that would need a separating newline), anything near a limit, and every
-//! policy feature it does not model (the tree transforms where they would
-//! change anything, special tags, report spans, text-only). Where a policy
-//! escapes tags, it reads the text the lexical step gives the parser.
+//! that would need a separating newline), anything near the node limit or
+//! the nesting budget that it cannot settle, and every policy feature it
+//! does not model (the tree transforms where they would change anything,
+//! special tags, report spans, text-only). Where a policy escapes tags, it
+//! reads the text the lexical step gives the parser.
+//!
+//! Where the full pipeline surely crosses a limit, the fast path answers
+//! what that gives, the whole input as text, at once: an element or a
+//! comment past the depth limit (the depth of every node is known here),
+//! or a nesting charge past the budget by a bound the parser's own charge
+//! cannot be under. Deep nesting thus costs the fast path's pass over its
+//! first kilobytes, not a parse.
+//!
 //! `tests/fastpath.rs` and the `fastpath` fuzz target check that whenever
 //! it answers, the answer is byte for byte the full pipeline's.
 //!
@@ -33,8 +42,8 @@
 //! (`</br>`, a stray `</p>`: `end_tags.rs`), `svg` and `math` content
 //! (`foreign.rs`), an `a` that closes another and the end tag of a
 //! formatting element that is not the current node (`formatting.rs`), and
-//! tables of rows and cells, with the text and void elements they
-//! foster-parent (`tables.rs`).
+//! tables of rows and cells, kept or unwrapped, with the text and void
+//! elements they foster-parent (`tables.rs`).
 
 use std::collections::VecDeque;
 
