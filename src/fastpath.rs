@@ -1435,12 +1435,14 @@ impl Fast<'_> {
     /// form whose text is as written (`plain_comment`), kept if the
     /// sanitizer's test says it is safe.
     fn comment(&mut self) -> Option<()> {
-        self.fits_a_node()?;
         let body_start = self.pos + 4;
+        // (Each branch checks the depth once the comment is known to end:
+        // one open at the end of the input is text to the lexical step.)
         if !self.policy.comments || self.hidden() {
             // Removed whatever its text: only where it ends matters, which
             // the tokenizer and the lexical step agree on.
             let len = crate::lexer::comment_len(&self.bytes[body_start..])?;
+            self.fits_a_node()?;
             self.count_node()?;
             self.note_node(false);
             self.pos = body_start + len;
@@ -1451,6 +1453,7 @@ impl Fast<'_> {
         if !plain_comment(body) {
             return None;
         }
+        self.fits_a_node()?;
         self.count_node()?;
         let keep = comment_is_safe(body);
         if keep {

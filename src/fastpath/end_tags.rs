@@ -117,8 +117,10 @@ impl Fast<'_> {
         if self.policy.comments && !self.hidden() {
             return None;
         }
-        self.fits_a_node()?;
+        // A comment open at the end of the input is text to the lexical
+        // step: its depth counts only once it is known to end.
         let len = memchr::memchr(b'>', &self.bytes[self.pos..])?;
+        self.fits_a_node()?;
         self.count_node()?;
         self.note_node(false);
         self.pos += len + 1;
