@@ -529,10 +529,7 @@ fn fast_path_adoption_agency_cases() {
             r#"<a href="/x" rel="noopener noreferrer"><b>y</b></a>z"#,
         ),
     ];
-    for (input, want) in answered {
-        assert_eq!(policy.clean_fast(input).as_deref(), Some(want), "{input:?}");
-        assert_eq!(policy.clean_full(input), want, "{input:?}");
-    }
+    assert_answered(&policy, &answered);
     // Text or a start tag would make the popped `i` again (`<i>y</i>`
     // after the `b`); a `div` above is a furthest block; a second `i`
     // open leaves which entry the end tag finds to the list's history; an
@@ -550,6 +547,24 @@ fn fast_path_adoption_agency_cases() {
         assert_eq!(policy.clean_fast(input), None, "{input:?}");
     }
     assert_eq!(policy.clean("<b><i>x</b>y"), "<b><i>x</i></b><i>y</i>");
+}
+
+/// Each input with its output, worked out by hand: the fast path answers
+/// with it, and so does the full pipeline.
+fn assert_answered(policy: &Policy, cases: &[(&str, &str)]) {
+    for &(input, want) in cases {
+        assert_eq!(policy.clean_fast(input).as_deref(), Some(want), "{input:?}");
+        assert_eq!(policy.clean_full(input), want, "{input:?}");
+    }
+}
+
+/// Each input with its output, worked out by hand: the fast path leaves
+/// it to the full pipeline, and `clean` gives that output.
+fn assert_declined(policy: &Policy, cases: &[(&str, &str)]) {
+    for &(input, want) in cases {
+        assert_eq!(policy.clean_fast(input), None, "{input:?}");
+        assert_eq!(policy.clean(input), want, "{input:?}");
+    }
 }
 
 /// The diary preset: the fast path reads the lexical step's text, so a
@@ -571,10 +586,7 @@ fn fast_path_diary_preset_cases() {
         ("one\ntwo", "one\ntwo"),
         ("<ul><li>a<li>b</ul>", "<ul><li>a</li><li>b</li></ul>"),
     ];
-    for (input, want) in answered {
-        assert_eq!(policy.clean_fast(input).as_deref(), Some(want), "{input:?}");
-        assert_eq!(policy.clean_full(input), want, "{input:?}");
-    }
+    assert_answered(&policy, &answered);
     // A blank line, typed or made by references (the last two are seen
     // only in the output); a kept `p`, which the transform trims; a
     // special tag, which it expands.
@@ -589,10 +601,7 @@ fn fast_path_diary_preset_cases() {
             r#"<a href="/person/raph/">raph</a>"#,
         ),
     ];
-    for (input, want) in declined {
-        assert_eq!(policy.clean_fast(input), None, "{input:?}");
-        assert_eq!(policy.clean(input), want, "{input:?}");
-    }
+    assert_declined(&policy, &declined);
 }
 
 /// Tables under `strict`, which unwraps their structure: the sanitizer
@@ -633,10 +642,7 @@ fn fast_path_unwrapped_table_cases() {
         ("<table>x<!Do>", "x\n"),
         ("<table>x<tr><td>y", "x\ny"),
     ];
-    for (input, want) in answered {
-        assert_eq!(policy.clean_fast(input).as_deref(), Some(want), "{input:?}");
-        assert_eq!(policy.clean_full(input), want, "{input:?}");
-    }
+    assert_answered(&policy, &answered);
     // A `p` closed by a table: its next sibling is what the table fosters,
     // not yet read. Text after a row: fostered, out of the row's sibling
     // order.
@@ -644,10 +650,7 @@ fn fast_path_unwrapped_table_cases() {
         ("<p>a<table> x</table>", "a x\n"),
         ("<table>x<tr><td>a</td></tr>y</table>z", "xy\na\nz"),
     ];
-    for (input, want) in declined {
-        assert_eq!(policy.clean_fast(input), None, "{input:?}");
-        assert_eq!(policy.clean(input), want, "{input:?}");
-    }
+    assert_declined(&policy, &declined);
 }
 
 /// Tables, each with the output the "in table", "in table body", "in row"
