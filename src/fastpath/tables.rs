@@ -304,6 +304,8 @@ impl Fast<'_> {
                 Some(r > parent)
             }
             [b'<', b'!', b'-', b'-', ..] => Some(true),
+            // A declaration, or a `<` as text (foster-parented).
+            [b'<', ..] => None,
             _ => {
                 let end = memchr::memchr(b'<', rest).unwrap_or(rest.len());
                 rest[..end]
