@@ -240,7 +240,9 @@ impl<'a> Fast<'a> {
             last_insertion: 1,
             over_budget: false,
             least_nesting: 0,
-            least_insertion: 1,
+            // The first token pays the depth of the fragment's root
+            // (a fuzz finding: not 1).
+            least_insertion: 0,
             unclosed: None,
             unclosed_from: UNCLOSED_DEPTH,
             max_levels: 1,
@@ -841,7 +843,7 @@ impl Fast<'_> {
     /// End tag `name` read (`charge` has seen it): charges it toward
     /// `least_nesting`, 1 if it may close the last start tag not yet
     /// closed, else at least `least_insertion`. With no list kept, or
-    /// nothing left in it, the last is not known.
+    /// nothing left in it, the last is not known: the lesser of the two.
     fn charge_end_tag(&mut self, name: &str) -> Option<()> {
         let cost = match &mut self.unclosed {
             Some(unclosed) => match unclosed.back() {
@@ -850,9 +852,9 @@ impl Fast<'_> {
                     1
                 }
                 Some(_) => self.least_insertion,
-                None => 1,
+                None => self.least_insertion.min(1),
             },
-            None => 1,
+            None => self.least_insertion.min(1),
         };
         self.least_nesting = self.least_nesting.saturating_add(cost);
         if self.over_budget && self.least_nesting > self.max_nesting {
