@@ -192,6 +192,8 @@ struct Lexer<'a> {
     starts: Vec<StartTag>,
     stray_lt: usize,
     lt: usize,
+    /// The decisions made so far, by name (see `decide`).
+    decided: Vec<(u64, Decision)>,
 }
 
 /// A tag as the tokenizer reads it.
@@ -238,7 +240,33 @@ impl<'a> Lexer<'a> {
             starts: Vec::new(),
             stray_lt: 0,
             lt: 0,
+            decided: Vec::new(),
         }
+    }
+
+    /// `rules.decide(name)`, remembered for the first names met: a post
+    /// uses few, and each decision costs interning the name and a look in
+    /// the policy's map, which in tag-dense input was a third of the
+    /// lexical step's cost.
+    fn decide(&mut self, rules: &impl Rules, name: &str) -> Decision {
+        // Names of up to 8 bytes, packed; none holds a NUL (read as
+        // U+FFFD), so the padding is no name's.
+        let key = (name.len() <= 8).then(|| {
+            let mut packed = [0u8; 8];
+            packed[..name.len()].copy_from_slice(name.as_bytes());
+            u64::from_le_bytes(packed)
+        });
+        let Some(key) = key else {
+            return rules.decide(name);
+        };
+        if let Some(&(_, decision)) = self.decided.iter().find(|(k, _)| *k == key) {
+            return decision;
+        }
+        let decision = rules.decide(name);
+        if self.decided.len() < 16 {
+            self.decided.push((key, decision));
+        }
+        decision
     }
 
     fn run(&mut self, rules: &impl Rules) {
@@ -302,7 +330,7 @@ impl<'a> Lexer<'a> {
             self.record(lt..end, &name, Reason::TooManyAttributes);
             return end;
         }
-        match rules.decide(&name) {
+        match self.decide(rules, &name) {
             Decision::Escape => {
                 self.escape_range(lt..end);
                 self.record(lt..end, &name, Reason::Policy);
@@ -475,7 +503,10 @@ impl<'a> Lexer<'a> {
         }
         // A special tag's end tag that was not consumed with a valid
         // start tag is a stray: text.
-        if matches!(rules.decide(&name), Decision::Escape | Decision::Special(_)) {
+        if matches!(
+            self.decide(rules, &name),
+            Decision::Escape | Decision::Special(_)
+        ) {
             self.escape_range(lt..end);
         }
         end
