@@ -23,8 +23,8 @@
 //! where the sanitizer looks beyond the element in hand (an unwrapped block
 //! that would need a separating newline), anything near the node limit or
 //! the nesting budget that it cannot settle, and every policy feature it
-//! does not model (the tree transforms where they would change anything,
-//! special tags, report spans, text-only). Where a policy escapes tags, it
+//! does not model (line breaks and links from text, paragraphs beyond
+//! what `paragraphs.rs` follows, special tags, report spans, text-only). Where a policy escapes tags, it
 //! reads the text the lexical step gives the parser.
 //!
 //! Where the full pipeline surely crosses a limit, the fast path answers
@@ -43,7 +43,8 @@
 //! (`foreign.rs`), an `a` that closes another and the end tag of a
 //! formatting element that is not the current node (`formatting.rs`), and
 //! tables of rows and cells, kept or unwrapped, with the text and void
-//! elements they foster-parent (`tables.rs`).
+//! elements they foster-parent (`tables.rs`). The paragraph transform it
+//! applies to its output, where that is plain (`paragraphs.rs`).
 
 use std::collections::VecDeque;
 
@@ -57,12 +58,12 @@ use crate::report::Report;
 use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
 use crate::serialize::{escape_attr, escape_text, find_stop};
 use crate::tags;
-use crate::transform;
 
 mod end_tags;
 mod foreign;
 mod formatting;
 mod names;
+mod paragraphs;
 mod tables;
 
 use names::{Names, Tag};
@@ -70,7 +71,8 @@ use names::{Names, Tag};
 /// Whether the fast path can serve this policy at all: it models
 /// neither the line-break and link transforms nor report spans. (Escape
 /// mode and special tags it meets on the lexical step's text, and
-/// paragraphs only where they change nothing: see [`answer`].)
+/// paragraphs it applies to its output where `paragraphs.rs` models them:
+/// see [`answer`].)
 pub(crate) fn eligible(policy: &Policy) -> bool {
     let t = &policy.transforms;
     !policy.text_only && !policy.report_spans && !t.line_breaks && !t.linkify
@@ -153,23 +155,14 @@ pub(crate) struct Spent {
 /// offset would be into that text, not the input. A special tag passed
 /// on is for the full pipeline, which expands it.
 ///
-/// Paragraphs from blank lines change the clean tree only where a text
-/// node holds a blank line or a `p` is kept (it is trimmed, or removed if
-/// empty). Every text node of the clean tree is written out whole, and
-/// text side by side in the tree is side by side in the output, so an
-/// output with no blank line anywhere had none in its tree; a kept `p`
-/// the fast path declines. Whether the top level is paragraphed depends
-/// on all of its text, so there is no answer for a prefix either.
+/// Paragraphs from blank lines are applied to the output, where they are
+/// modelled (`paragraphs.rs`). Whether the top level is paragraphed
+/// depends on all of its text, so there is no answer for a prefix then.
 pub(crate) fn answer<'a>(policy: &Policy, input: &'a str) -> Answer<'a> {
     if !eligible(policy) || input.len() > policy.limits.max_input_bytes {
         return Answer::None(None);
     }
     let paragraphs = policy.transforms.paragraphs && policy.is_kept(&local_name!("p"));
-    // Most diary posts have blank lines: a look at the input turns them
-    // away before any other work.
-    if paragraphs && transform::has_blank_line(input) {
-        return Answer::None(None);
-    }
     if policy.escape_mode || policy.transforms.special_tags.is_some() {
         let lexed = lexer::lex(input, policy);
         if lexed.specials > 0 {
@@ -263,12 +256,15 @@ impl<'a> Fast<'a> {
         }
         // `run` keeps to the input's nesting budget; the output must keep
         // to its own (see `nesting`), as in the full pipeline.
+        if self.paragraphs {
+            let out = std::mem::take(&mut self.out);
+            self.out = paragraphs::apply(out, self.max_levels, self.max_depth)?;
+            // A run of inline content may now be in a `p`.
+            self.max_levels += 1;
+        }
         nesting::Nesting::whole(&self.policy.limits, input_len)
             .check_output(&self.out, &self.policy.limits, self.max_levels)
             .ok()?;
-        if self.paragraphs && transform::has_blank_line(&self.out) {
-            return None;
-        }
         Some(std::mem::take(&mut self.out))
     }
 }
@@ -593,7 +589,8 @@ struct Fast<'a> {
     /// the list of active formatting elements (`formatting.rs`).
     pending: Vec<LocalName>,
     /// Whether the policy makes paragraphs from blank lines, which the
-    /// fast path follows only where they change nothing (see [`answer`]).
+    /// fast path applies to its output where it models them
+    /// (`paragraphs.rs`).
     paragraphs: bool,
     /// What the policy does with the whole of a table's structure (see
     /// `tables.rs`): keep or unwrap it; `None` for anything else.
@@ -1259,10 +1256,6 @@ impl Fast<'_> {
             return None;
         }
         if matches!(kind, Kind::Table | Kind::TablePart) && !self.follows_structure(fate) {
-            return None;
-        }
-        // The paragraph transform trims a kept `p`, or removes it.
-        if self.paragraphs && fate == Fate::Kept && name == local_name!("p") {
             return None;
         }
         let separate = fate == Fate::Unwrapped && tags::breaks_line(&name);

@@ -568,9 +568,10 @@ fn assert_declined(policy: &Policy, cases: &[(&str, &str)]) {
 }
 
 /// The diary preset: the fast path reads the lexical step's text, so a
-/// tag the preset shows as text is text to it, and it answers only where
-/// paragraphs change nothing. Each output is worked out by hand from the
-/// preset's rules (escaped tags as typed, `a` closing an open `a`).
+/// tag the preset shows as text is text to it, and applies the paragraph
+/// transform to its output where it models it. Each output is worked out
+/// by hand from the preset's rules (escaped tags as typed, `a` closing an
+/// open `a`, the transform's rules in `PolicyBuilder::paragraphs`).
 #[test]
 fn fast_path_diary_preset_cases() {
     let policy = Policy::diary();
@@ -585,21 +586,33 @@ fn fast_path_diary_preset_cases() {
         ("<?php echo 1 ?>", "&lt;?php echo 1 ?&gt;"),
         ("one\ntwo", "one\ntwo"),
         ("<ul><li>a<li>b</ul>", "<ul><li>a</li><li>b</li></ul>"),
-    ];
-    assert_answered(&policy, &answered);
-    // A blank line, typed or made by references (the last two are seen
-    // only in the output); a kept `p`, which the transform trims; a
-    // special tag, which it expands.
-    let declined = [
+        // Blank lines, typed or made by references.
         ("one\n\ntwo", "<p>one</p><p>two</p>"),
         ("one&#10;&#10;two", "<p>one</p><p>two</p>"),
         ("one\n&#32;\ntwo", "<p>one</p><p>two</p>"),
+        // Paragraphs trimmed, an empty one removed, the whitespace between
+        // blocks dropped.
         ("<p> x </p>", "<p>x</p>"),
         ("x</p>y", "xy"),
+        ("<p>a</p>\n\n<p> b </p>\n", "<p>a</p><p>b</p>"),
+        // A container's own text, and not a `pre`'s.
+        (
+            "<blockquote>\n<p>a</p>\n\nb</blockquote>",
+            "<blockquote><p>a</p><p>b</p></blockquote>",
+        ),
+        ("<pre>a\n\nb</pre>", "<pre>a\n\nb</pre>"),
+        // Text shown as typed is text to be paragraphed.
+        ("<hr>\n\n<p>a</p>", "<p>&lt;hr&gt;</p><p>a</p>"),
+    ];
+    assert_answered(&policy, &answered);
+    // A special tag, which the transform expands; a `p` with a blank line,
+    // which it splits.
+    let declined = [
         (
             "<person>raph</person>",
             r#"<a href="/person/raph/">raph</a>"#,
         ),
+        ("<p>a\n\nb</p>", "<p>a</p><p>b</p>"),
     ];
     assert_declined(&policy, &declined);
 }

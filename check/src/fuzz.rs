@@ -552,10 +552,9 @@ pub fn roundtrip(data: &[u8]) {
 /// The policies the `fastpath` target runs: the presets, [`maximal`], and
 /// a `ugc` variant that turns on what the fast path borrows from the
 /// sanitizer (URL rewriting, link `rel` and `target`, id prefixes, inline
-/// CSS, dropped elements). The diary presets check escape mode and
-/// paragraphs, which the fast path serves where nothing is paragraphed;
-/// `text` checks that it declines; the two with small limits, its answer
-/// past a limit.
+/// CSS, dropped elements). The diary presets check escape mode and the
+/// paragraphs the fast path makes of its output; `text` checks that it
+/// declines; the two with small limits, its answer past a limit.
 ///
 /// ```
 /// let names: Vec<_> = safe_markup_check::fuzz::fastpath_policies().iter().map(|(n, _)| *n).collect();

@@ -11,7 +11,7 @@ mod walk;
 
 pub use special_tags::SpecialTags;
 
-pub(crate) use paragraphs::has_blank_line;
+pub(crate) use paragraphs::{has_blank_line, is_container_name, split_blank_lines};
 pub(crate) use special_tags::{expand, special_kind, valid_body};
 
 use html5ever::local_name;

@@ -5,8 +5,8 @@
 //! content that cannot hold a block is wrapped: a `p` around a block would
 //! be closed by the parser on re-parse, so the output would not be stable.
 
-use html5ever::local_name;
 use html5ever::tendril::StrTendril;
+use html5ever::{LocalName, local_name};
 
 use crate::dom::{Dom, Name, NodeData, NodeId};
 use crate::report::{ChangeKind, Report, Rule};
@@ -14,27 +14,32 @@ use crate::tags;
 
 /// Elements whose inline content is paragraphed.
 fn is_container(name: &Name) -> bool {
-    name.is_html()
-        && matches!(
-            name.local,
-            local_name!("div")
-                | local_name!("blockquote")
-                | local_name!("li")
-                | local_name!("dd")
-                | local_name!("td")
-                | local_name!("th")
-                | local_name!("section")
-                | local_name!("article")
-                | local_name!("aside")
-                | local_name!("header")
-                | local_name!("footer")
-                | local_name!("main")
-                | local_name!("nav")
-                | local_name!("figure")
-                | local_name!("figcaption")
-                | local_name!("details")
-                | local_name!("center")
-        )
+    name.is_html() && is_container_name(&name.local)
+}
+
+/// [`is_container`], by an HTML element's local name (the fast path's
+/// model of the transform asks too).
+pub(crate) fn is_container_name(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("div")
+            | local_name!("blockquote")
+            | local_name!("li")
+            | local_name!("dd")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("header")
+            | local_name!("footer")
+            | local_name!("main")
+            | local_name!("nav")
+            | local_name!("figure")
+            | local_name!("figcaption")
+            | local_name!("details")
+            | local_name!("center")
+    )
 }
 
 /// Where blank lines are content, not paragraph breaks.
@@ -70,7 +75,7 @@ pub(crate) fn has_blank_line(text: &str) -> bool {
 }
 
 /// The pieces of `text` between blank-line whitespace runs.
-fn split_blank_lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn split_blank_lines(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
