@@ -1268,15 +1268,16 @@ impl Fast<'_> {
         }
         self.note_node(fate == Fate::Kept);
         if fate == Fate::Kept {
-            // Most tags have no attributes: no list to build or drop.
-            let attrs = if attrs.is_empty() {
-                None
-            } else {
-                Some(self.allowed_attrs(&name, attrs)?)
-            };
             if written == Written::Bare {
+                // `<name>`: no attributes, and written as it is.
                 self.out.push_str(&self.input[self.pos..end]);
             } else {
+                // Most tags have no attributes: no list to build or drop.
+                let attrs = if attrs.is_empty() {
+                    None
+                } else {
+                    Some(self.allowed_attrs(&name, attrs)?)
+                };
                 self.write_start_tag(&name, attrs);
             }
         }
