@@ -163,30 +163,28 @@ pub(crate) fn answer<'a>(policy: &Policy, input: &'a str) -> Answer<'a> {
         return Answer::None(None);
     }
     let paragraphs = policy.transforms.paragraphs && policy.is_kept(&local_name!("p"));
-    if policy.escape_mode || policy.transforms.special_tags.is_some() {
-        let lexed = lexer::lex(input, policy);
-        if lexed.specials > 0 {
-            return Answer::None(Some(lexed));
-        }
-        let text = lexed.text();
-        let mut fast = Fast::new(policy, &text, input.len(), paragraphs);
-        return match fast.finish(input.len()) {
-            Some(html) => Answer::Whole(html),
-            None if fast.over_limit => Answer::Whole(policy.as_text_fallback(input)),
-            None => Answer::None(Some(lexed)),
-        };
+    let lexed = (policy.escape_mode || policy.transforms.special_tags.is_some())
+        .then(|| lexer::lex(input, policy));
+    if lexed.as_ref().is_some_and(|l| l.specials > 0) {
+        return Answer::None(lexed);
     }
-    let mut fast = Fast::new(policy, input, input.len(), paragraphs);
+    let text = lexed.as_ref().map(Lexed::text);
+    let mut fast = Fast::new(
+        policy,
+        text.as_deref().unwrap_or(input),
+        input.len(),
+        paragraphs,
+    );
     if let Some(html) = fast.finish(input.len()) {
         return Answer::Whole(html);
     }
-    // Past the depth limit, the parse of the whole input fails, with a
-    // start cleaned here or not.
+    // Past a limit the parse of the whole input fails, with a start
+    // cleaned here or not.
     if fast.over_limit {
         return Answer::Whole(policy.as_text_fallback(input));
     }
     match fast.restart {
-        Some(r) if !paragraphs => {
+        Some(r) if !paragraphs && lexed.is_none() => {
             let mut html = fast.out;
             html.truncate(r.written);
             Answer::Prefix {
@@ -199,7 +197,7 @@ pub(crate) fn answer<'a>(policy: &Policy, input: &'a str) -> Answer<'a> {
                 rest: r.at,
             }
         }
-        _ => Answer::None(None),
+        _ => Answer::None(lexed),
     }
 }
 
