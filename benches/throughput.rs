@@ -3,7 +3,7 @@
 //! adversarial inputs that grow, so that superlinear cost shows as a curve.
 //!
 //! `cargo bench --bench throughput`; figures and how to read them are in
-//! BENCHMARKS.md. The corpora are read from `../shared/corpus/` beside the
+//! BENCHMARKS.md. The corpora are read from `corpus/` in the
 //! crate, not copied into it.
 //!
 //! Time is wall-clock time by default. With `SAFE_MARKUP_BENCH_CLOCK=cpu`
@@ -19,10 +19,10 @@ use criterion::measurement::Measurement;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
 use safe_markup::Policy;
 
-/// Every `*.html` file of `../shared/corpus/NAME`, in name order.
+/// Every `*.html` file of `corpus/NAME`, in name order.
 fn corpus(name: &str) -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
+        .join("corpus")
         .join(name);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))

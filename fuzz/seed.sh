@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the fuzzers' seed corpus from the shared corpus (../shared/corpus
-# beside the repository, or $SAFE_MARKUP_CORPUS): every diary entry, every
+# Builds the fuzzers' seed corpus from the corpus (corpus/ in
+# the repository, or $SAFE_MARKUP_CORPUS): every diary entry, every
 # page and every XSS vector (decoded from xss/*.jsonl) becomes one file in
 # fuzz/corpus/<target>/ for each target. The `policy` target's files start
 # with KNOB_BYTES (48) bytes of policy knobs, derived from the file name so
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-src="${SAFE_MARKUP_CORPUS:-$here/../../shared/corpus}"
+src="${SAFE_MARKUP_CORPUS:-$here/../corpus}"
 knob_bytes=48
 
 if [ ! -d "$src" ]; then

@@ -1,11 +1,11 @@
-//! The example table of ../shared/LEGACY.md, read from the file itself, as
+//! The example table of docs/LEGACY.md, read from the file itself, as
 //! a data-driven test of the `diary` preset: every row's input (a cell may
 //! hold several, each in backticks) must clean to the row's output, and
 //! cleaning that output again must give it back.
 
 use safe_markup::Policy;
 
-const LEGACY: &str = "../shared/LEGACY.md";
+const LEGACY: &str = "docs/LEGACY.md";
 
 /// The code spans of one table cell, with the `\n` and `\r` escapes the
 /// table uses turned into the characters.
@@ -20,7 +20,7 @@ fn code_spans(cell: &str) -> Vec<String> {
 fn examples() -> Vec<(Vec<String>, String)> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(LEGACY);
     let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (CI has ../shared beside the repo)", path.display()));
+        .unwrap_or_else(|e| panic!("{}: {e} (the repo keeps it in docs/)", path.display()));
     let table = text
         .split("## Examples")
         .nth(1)

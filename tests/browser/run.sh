@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser check of the sanitizer against the XSS corpus, in headless Chromium.
 #
-# Builds the release CLI once, cleans every vector of ../shared/corpus/xss
+# Builds the release CLI once, cleans every vector of corpus/xss
 # with each policy (ugc, strict, text, diary, maximal), renders each cleaned vector
 # in Chromium (tests/browser/harness.mjs) and fails if anything ran, any
 # danger is left in the live DOM, or the output mutates when re-parsed. The
@@ -28,7 +28,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-corpus="${XSS_CORPUS:-$root/../shared/corpus/xss}"
+corpus="${XSS_CORPUS:-$root/corpus/xss}"
 chromium="${CHROMIUM:-/usr/bin/chromium}"
 # The raw control must prove the harness can fail. Many vectors are benign
 # fixtures or target old browsers; in Chromium 156 this harness sees 253 of

@@ -1,4 +1,4 @@
-//! Shared helpers for the integration tests: the shared corpora and a
+//! Shared helpers for the integration tests: the corpora and a
 //! tag-soup generator for proptest. The independent parser, serializer and
 //! invariant checker live in the `safe-markup-check` crate (`check/`).
 
@@ -9,9 +9,9 @@ use proptest::prelude::*;
 // ---------------------------------------------------------------------------
 // Corpora
 
-/// The shared corpus directory, `../shared/corpus` next to this crate.
+/// The corpus directory, `corpus/` in this repository.
 pub fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
 /// `(file name, contents)` of every `*.html` file in `corpus/<sub>`,
