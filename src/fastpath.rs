@@ -55,7 +55,7 @@ use crate::lexer::{self, Lexed};
 use crate::nesting;
 use crate::policy::{Policy, TagAction};
 use crate::report::Report;
-use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested};
+use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested, uncontained};
 use crate::serialize::{escape_attr, escape_text, find_stop};
 use crate::tags;
 
@@ -440,7 +440,11 @@ fn fate(parent: Option<&Open>, name: &LocalName, action: TagAction) -> Option<Fa
         None => (0, &HTML),
     };
     match action {
-        TagAction::Keep if !misnested(kept_bits, kept_name, name) => Some(Fate::Kept),
+        TagAction::Keep
+            if !misnested(kept_bits, kept_name, name) && !uncontained(kept_bits, name) =>
+        {
+            Some(Fate::Kept)
+        }
         TagAction::Keep | TagAction::Unwrap => Some(Fate::Unwrapped),
         TagAction::Drop => Some(Fate::Hidden),
         TagAction::Escape => None,
@@ -1471,7 +1475,7 @@ impl Fast<'_> {
     }
 
     /// The tree builder drops a newline right after `<pre>`, and the
-    /// serializer writes one back when the content starts with one.
+    /// serializer leaves out any that start the content after that.
     fn after_pre(&mut self) -> Option<()> {
         match self.bytes.get(self.pos) {
             Some(b'\n') => self.pos += 1,
@@ -1495,13 +1499,25 @@ impl Fast<'_> {
             // A reference for a newline would be dropped by the tree
             // builder, or need one more written.
             Some(b'&') => (!self.newline_ref(self.pos)?).then_some(()),
-            // The serializer writes one more newline where a kept `pre`'s
-            // content starts with one; an unwrapped `pre` is not written.
-            Some(b'\n' | b'\r') => {
-                if kept {
-                    self.out.push('\n');
+            // The serializer leaves out the line feeds that start a kept
+            // `pre`'s content (a browser's round trip would drop them one
+            // at a time): so does the fast path, where text follows them
+            // in the same text node. Where a tag, a reference or the end
+            // follows, that node is all newlines or may be, and is left
+            // to the full pipeline. An unwrapped `pre` is not written.
+            Some(b'\n' | b'\r') if kept => {
+                let rest = &self.bytes[self.pos..];
+                let newlines = rest
+                    .iter()
+                    .position(|&b| b != b'\n' && b != b'\r')
+                    .unwrap_or(rest.len());
+                match rest.get(newlines) {
+                    Some(b'<' | b'&') | None => None,
+                    Some(_) => {
+                        self.pos += newlines;
+                        Some(())
+                    }
                 }
-                Some(())
             }
             _ => Some(()),
         }

@@ -388,14 +388,17 @@ impl PolicyBuilder {
         self
     }
 
-    /// Keeps comments (those that re-parse identically). Default: `false`,
-    /// comments are removed and reported.
+    /// Keeps comments: those that re-parse identically and hold no `<`
+    /// (one could end a raw-text element such as `noscript` that a page
+    /// shows the output in); others are removed and reported. Default:
+    /// `false`, comments are removed and reported.
     ///
     /// ```
     /// use safe_markup::Policy;
     ///
     /// let policy = Policy::builder().comments(true).build().unwrap();
     /// assert_eq!(policy.clean("a<!-- note -->b"), "a<!-- note -->b");
+    /// assert_eq!(policy.clean("a<!--</noscript>-->b"), "ab");
     /// ```
     pub fn comments(mut self, keep: bool) -> PolicyBuilder {
         self.comments = keep;

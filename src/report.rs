@@ -57,7 +57,10 @@ pub enum Rule {
     Foreign,
     /// An allowed tag in a place where a browser would parse it
     /// differently (`<p>` inside `<p>`, `<a>` inside `<a>`, a `<td>`
-    /// outside a row); unwrapped so the output re-parses the same.
+    /// outside a row), or where it would close an element of the page
+    /// around the output (an `<li>` outside a kept list, a `<dd>` or
+    /// `<dt>` outside a kept `<dl>`); unwrapped so the output re-parses
+    /// the same in its page.
     Misnested,
     /// Content that a browser would move out of a table
     /// (foster-parenting); moved to just before the table.
@@ -74,7 +77,8 @@ pub enum Rule {
     UrlRewritten,
     /// Comments are removed by the policy.
     Comment,
-    /// A comment that would not re-parse the same (`--`, `<!`).
+    /// A kept comment that would not re-parse the same (`--`), or holds a
+    /// `<` (which could end a raw-text element the page shows it in).
     UnsafeComment,
     /// A `style` declaration whose property the policy does not list, or
     /// text in a `style` attribute that is not a `name: value` declaration.

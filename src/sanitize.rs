@@ -36,6 +36,10 @@ const RUBY_IN_SCOPE: u16 = 1 << 4;
 const NOBR_IN_SCOPE: u16 = 1 << 5;
 const BUTTON_IN_SCOPE: u16 = 1 << 6;
 const FORM_OPEN: u16 = 1 << 7;
+/// A kept `ul`, `ol` or `menu` is an ancestor (never cleared).
+const IN_LIST: u16 = 1 << 8;
+/// A kept `dl` is an ancestor (never cleared).
+const IN_DL: u16 = 1 << 9;
 
 /// The parser state bits inside an element `name` whose parent's bits are
 /// `bits` (shared with the fast path, which tracks them on its own stack).
@@ -70,6 +74,8 @@ pub(crate) fn child_bits(mut bits: u16, name: &LocalName) -> u16 {
         local_name!("nobr") => NOBR_IN_SCOPE,
         local_name!("button") => BUTTON_IN_SCOPE,
         local_name!("form") => FORM_OPEN,
+        local_name!("ul") | local_name!("ol") | local_name!("menu") => IN_LIST,
+        local_name!("dl") => IN_DL,
         _ => 0,
     };
     bits
@@ -115,16 +121,38 @@ pub(crate) fn misnested(bits: u16, parent_name: &LocalName, name: &LocalName) ->
         || (has(FORM_OPEN) && *name == local_name!("form"))
 }
 
+/// Whether a kept `li`, `dd` or `dt` would reach out of the output on a
+/// page. At an `<li>` start tag the tree builder walks up the open
+/// elements past `div`, `p`, `address` and anything not special, and
+/// closes the first `li` it meets: in a page that lists comments as
+/// `<li><div>{post}</div></li>`, a post's bare `<li>` closes the page's
+/// item and becomes one of its own, a spoofed comment. `dd` and `dt` do
+/// the same in a page's `<dl>`. Inside a list the output opens itself the
+/// walk stops at that list (every `ul`, `ol`, `menu` and `dl` is
+/// special), so an item is kept only there.
+pub(crate) fn uncontained(bits: u16, name: &LocalName) -> bool {
+    match *name {
+        local_name!("li") => bits & IN_LIST == 0,
+        local_name!("dd") | local_name!("dt") => bits & IN_DL == 0,
+        _ => false,
+    }
+}
+
 fn is_ascii_whitespace(text: &str) -> bool {
     text.bytes()
         .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'))
 }
 
-/// A comment that re-parses to the same comment and cannot be read as a
-/// downlevel-revealed conditional comment.
+/// A comment that re-parses to the same comment, cannot be read as a
+/// downlevel-revealed conditional comment, and holds no `<`. A page may
+/// show a post inside a raw-text or escapable raw-text element
+/// (`noscript` with scripting on, `textarea`, `title`, `xmp`): there a
+/// comment is not a comment, and `<!--</noscript><img onerror=…>-->`
+/// would end the page's element and run the script after it. Without a
+/// `<`, no end tag (nor `<!`) can hide in a kept comment.
 pub(crate) fn comment_is_safe(text: &str) -> bool {
     !(text.contains("--")
-        || text.contains("<!")
+        || text.contains('<')
         || text.starts_with('>')
         || text.starts_with('-')
         || text.ends_with('-')
@@ -295,7 +323,10 @@ impl Sanitizer<'_> {
             let parent_ctx = self.ctx(parent);
             let wrong_parent =
                 tags::required_parents(&local).is_some_and(|req| !req.contains(&parent_name));
-            if wrong_parent || misnested(parent_ctx.bits, &parent_name, &local) {
+            if wrong_parent
+                || misnested(parent_ctx.bits, &parent_name, &local)
+                || uncontained(parent_ctx.bits, &local)
+            {
                 action = TagAction::Unwrap;
                 rule = Rule::Misnested;
             } else {

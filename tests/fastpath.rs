@@ -358,6 +358,9 @@ fn fast_path_cases() {
         "<br/><hr><wbr>",
         "caf&eacute; &#233; &#xE9; &nbsp; &notin;",
         "<pre>\n\nkeep the newline</pre>",
+        // Line feeds that start a kept `pre`'s text are not written.
+        "<pre>\r\n\r\n\n\rx\n</pre>",
+        "<ul><li>in a list</li></ul><li>outside: unwrapped</li><dl><dt>t<dd>d</dl><dd>x</dd>",
         "<pre>\nx</pre>",
         "<span>unclosed <em>at the end",
         "<font color=red>unwrapped</font> <blink>unknown</blink>",
@@ -398,6 +401,10 @@ fn fast_path_cases() {
         "<li><span>a<li>b",
         "<b>x<i>y</b>z</i>",
         "<pre>&#10;x</pre>",
+        // A text node of only newlines, or one that may be.
+        "<pre>\n\n</pre>",
+        "<pre>\n\n<b>x</b></pre>",
+        "<pre>\n\n&#10;x</pre>",
         "<pre><font>x</font></pre>",
         "<textarea>unterminated",
         "<!DOCTYPE html",

@@ -60,6 +60,10 @@ pub enum Invariant {
     Contained,
     /// 4: the output is parsed differently when markup follows it.
     ContainedReparse,
+    /// 4: in a page template the documentation calls safe for it
+    /// ([`templates`](crate::templates)), the output reaches out of its
+    /// wrapper or is parsed differently.
+    ContainedTemplate,
     /// 5: a text node of the input (outside dropped elements) is missing.
     FaithfulTextLost,
     /// 5, text-only policies: the output's text is not the input.
@@ -97,6 +101,7 @@ impl Invariant {
             Invariant::ContainedReparse => {
                 "contained (output parsed differently when followed by markup)"
             }
+            Invariant::ContainedTemplate => "contained (in a page template)",
             Invariant::FaithfulTextLost => "faithful (text lost)",
             Invariant::FaithfulText => "faithful (text of output == input)",
             Invariant::FaithfulLimit => "faithful (limit exceeded: output is the text preset's)",
@@ -127,7 +132,7 @@ impl Invariant {
             Invariant::StableReparse
             | Invariant::StableIdempotent
             | Invariant::StableTextIdempotent => 3,
-            Invariant::Contained | Invariant::ContainedReparse => 4,
+            Invariant::Contained | Invariant::ContainedReparse | Invariant::ContainedTemplate => 4,
             Invariant::FaithfulTextLost | Invariant::FaithfulText | Invariant::FaithfulLimit => 5,
             Invariant::FastPath => 0,
         }
@@ -560,6 +565,9 @@ impl<'p> Checker<'p> {
         // 4. Contained.
         stats.contained += 1;
         check_contained(output, &reserialized, &mut fail);
+        for violation in crate::templates::check_templates(output, &reserialized) {
+            fail(violation.invariant, violation.detail);
+        }
 
         // 5. Faithful.
         if scope != Scope::All {

@@ -16,7 +16,9 @@
 //!    output again gives it back (for a text-only policy, which escapes
 //!    every byte by design: cleaning the output's *text* gives it back);
 //! 4. **contained**: markup appended to the output is parsed as if the
-//!    output were not there;
+//!    output were not there, and in every page template the docs call safe
+//!    for it ([`templates`]: a list item, a table cell, a link card,
+//!    `noscript`, …) the output stays in its wrapper;
 //! 5. **faithful**: the text of kept, unwrapped and escaped content
 //!    survives (text-only: the whole input, as text); past a limit the
 //!    output is the input as text.
@@ -39,12 +41,14 @@ mod dom;
 pub mod fuzz;
 mod invariants;
 mod serialize;
+mod templates;
 mod text;
 mod urls;
 
 pub use dom::{Fragment, attr, children, descendants, element_name, parse_fragment, text_content};
 pub use invariants::{Checker, Expect, Invariant, Stats, Violation, check};
 pub use serialize::{serialize_children, serialize_nodes};
+pub use templates::{SafeFor, Template, check_templates, templates};
 pub use text::{first_difference, snippet};
 pub use urls::{UrlAttr, srcset_urls, url_attr, url_values};
 
