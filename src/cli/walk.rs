@@ -21,12 +21,7 @@ use super::diag::{Diag, Place};
 #[derive(Clone, Debug)]
 pub enum Input {
     Stdin,
-    File {
-        path: PathBuf,
-        /// Found while searching a directory (rather than named): a binary
-        /// file is then skipped with a warning, not an error.
-        walked: bool,
-    },
+    File { path: PathBuf },
 }
 
 /// How inputs are named on stderr, in reports and in `--check` lists.
@@ -101,10 +96,7 @@ impl Walker {
             } else {
                 // A missing or unreadable file is reported when it is read,
                 // in its place in the order.
-                inputs.push(Input::File {
-                    path,
-                    walked: false,
-                });
+                inputs.push(Input::File { path });
             }
         }
         inputs
@@ -138,7 +130,6 @@ impl Walker {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     inputs.push(Input::File {
                         path: entry.into_path(),
-                        walked: true,
                     });
                 }
                 // Directories, and symlinks, which are not followed.
