@@ -64,7 +64,10 @@ Input:
                          malformed line (bad JSON, missing or duplicate field,
                          field not a string) is reported as FILE:LINE: REASON
                          and skipped, and the exit code is 3. Blank lines are
-                         skipped. Streams: memory stays flat for any length.
+                         skipped. Streams: memory stays flat for any length,
+                         and each record is answered as soon as no more input
+                         is waiting, so a program can keep one process and
+                         write a line, then read its answer (see README)
       --field NAME       With --jsonl, the field that holds the HTML
                          (default: html)
       --strict           Stop at the first input that fails (a malformed JSONL

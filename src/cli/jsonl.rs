@@ -9,7 +9,10 @@
 //! The input streams through in batches of lines: a batch is cleaned in
 //! parallel and written in order, so memory holds one batch (at most
 //! [`BATCH_LINES`] lines or about [`BATCH_BYTES`] bytes, or one longer line)
-//! whatever the length of the input.
+//! whatever the length of the input. A batch also ends where the input
+//! already waiting ends, and the output is flushed there: a co-process
+//! that writes one record and waits for its answer gets it at once, while
+//! a file or a fast pipe still fills whole batches.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -196,6 +199,11 @@ fn clean_input(
                 Sink::Nowhere => {}
             }
         }
+        if reader.buffer().is_empty() {
+            // Nothing more is waiting: whoever wrote these lines may be
+            // waiting for their answers before writing more (a co-process).
+            out.flush().map_err(Fatal::Output)?;
+        }
     }
 
     if let (Sink::InPlace(replacement), Mode::InPlace { backup }) = (sink, &ctx.mode) {
@@ -238,10 +246,16 @@ struct Lines {
 }
 
 impl Lines {
+    /// The next lines, up to a batch's worth, but none past the end of the
+    /// input already waiting: a line written on its own is answered before
+    /// the next is read, while a file or a fast pipe still fills batches.
     fn next_batch<R: Read>(&mut self, reader: &mut BufReader<R>) -> io::Result<Vec<RawLine>> {
         let mut batch = Vec::new();
         let mut bytes_in_batch = 0;
-        while batch.len() < BATCH_LINES && bytes_in_batch < BATCH_BYTES {
+        while batch.len() < BATCH_LINES
+            && bytes_in_batch < BATCH_BYTES
+            && (batch.is_empty() || !reader.buffer().is_empty())
+        {
             let mut bytes = Vec::new();
             let len = reader.read_until(b'\n', &mut bytes)?;
             if len == 0 {

@@ -426,3 +426,39 @@ fn in_place_refuses_lines_it_cannot_decode() {
         "{\"id\":1,\"html\":\"<b>b</b>\"}\n{\"id\": 2, \"html\": \"café\"}\n"
     );
 }
+
+/// A backend keeps one `safe-markup --jsonl` running and writes one record
+/// at a time: each answer must come before the next record is written (and
+/// long before stdin closes). A reader thread with a timeout makes a
+/// regression fail instead of hang.
+#[test]
+fn answers_each_line_as_a_co_process() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = super::spawn(&["--jsonl"]);
+    let mut stdin = child.stdin.take().expect("child stdin");
+    let stdout = child.stdout.take().expect("child stdout");
+    let (send, answers) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if send.send(line.expect("read an answer")).is_err() {
+                break;
+            }
+        }
+    });
+    for i in 0..3 {
+        writeln!(stdin, "{{\"id\": {i}, \"html\": \"<b onclick=x>{i}</b>\"}}").expect("write");
+        stdin.flush().expect("flush");
+        let answer = answers
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("no answer to record {i} while stdin is open: {e}"));
+        assert_eq!(answer, format!("{{\"id\":{i},\"html\":\"<b>{i}</b>\"}}"));
+    }
+    drop(stdin);
+    let status = child.wait().expect("wait for safe-markup");
+    assert!(status.success(), "{status}");
+    reader.join().expect("reader thread");
+    assert!(answers.try_recv().is_err(), "no answer without a record");
+}
