@@ -120,8 +120,9 @@ Output:
   -V, --version          Print the version
 
 No file is left as it was without saying so: a file that is not cleaned
-(unreadable, undecodable, over a policy limit, not rewritable) is named on
-stderr with the reason and the exit code is 3; only --skip-binary skips
+(unreadable, undecodable, over a policy limit, not rewritable, or a file
+reached only through a symbolic link found in a directory, which is not
+followed) is named on stderr with the reason and the exit code is 3; only --skip-binary skips
 files by request (still naming each one).
 
 Files with NUL bytes are cleaned as a browser reads them: each NUL becomes

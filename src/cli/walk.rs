@@ -3,7 +3,9 @@
 //! crate (ripgrep's walker): hidden files and files ignored by `.gitignore`
 //! (in a git repository) or `.ignore` are skipped, only files matching the
 //! globs are kept, and entries are sorted by name so the order never
-//! depends on the file system.
+//! depends on the file system. Symbolic links found in a directory are not
+//! followed; one whose file the search did not reach by its own path fails
+//! the run, so nothing served through it is left uncleaned unsaid.
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -125,6 +127,8 @@ impl Walker {
             .skip_stdout(true)
             .sort_by_file_name(|a, b| a.cmp(b))
             .build();
+        let first = inputs.len();
+        let mut links = Vec::new();
         for entry in walk {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
@@ -132,10 +136,41 @@ impl Walker {
                         path: entry.into_path(),
                     });
                 }
-                // Directories, and symlinks, which are not followed.
+                // Not followed: a link in an uploaded tree could point at
+                // any file on the machine, which --in-place would rewrite.
+                Ok(entry) if entry.path_is_symlink() => links.push(entry.into_path()),
                 Ok(_) => {}
                 Err(err) => diag.error(Place::new(&root.display()), err.to_string()),
             }
+        }
+        check_links(&links, inputs.get(first..).unwrap_or_default(), diag);
+    }
+}
+
+/// A link to a file the search did not clean through its own path leaves
+/// what the site serves through the link uncleaned: that fails the run. A
+/// dangling link serves nothing.
+fn check_links(links: &[PathBuf], walked: &[Input], diag: &mut Diag) {
+    if links.is_empty() {
+        return;
+    }
+    let cleaned: HashSet<PathBuf> = walked
+        .iter()
+        .filter_map(|input| match input {
+            Input::File { path } => fs::canonicalize(path).ok(),
+            Input::Stdin => None,
+        })
+        .collect();
+    for link in links {
+        match fs::canonicalize(link) {
+            Ok(target) if target.is_file() && !cleaned.contains(&target) => diag.error(
+                Place::new(&link.display()),
+                format!(
+                    "symbolic link not followed, so {} was not cleaned (name the link or the file to clean it)",
+                    target.display()
+                ),
+            ),
+            _ => {}
         }
     }
 }

@@ -283,3 +283,40 @@ fn strict_stops_at_the_first_failed_input() {
         "{run:?}"
     );
 }
+
+/// A link found while searching is not followed (it could point anywhere
+/// on the machine), but a file served through it and not cleaned through
+/// its own path fails the run instead of passing silently.
+#[cfg(unix)]
+#[test]
+fn links_to_files_not_cleaned_fail_the_run() {
+    use std::os::unix::fs::symlink;
+    let dir = TempDir::new("links");
+    dir.file("site/a.html", "<b onclick=x>a</b>");
+    dir.file("outside/x.html", "<i onclick=x>x</i>");
+    symlink("a.html", dir.join("site/same.html")).expect("symlink");
+    symlink("nowhere.html", dir.join("site/dangling.html")).expect("symlink");
+    let run = run_in(&dir, &["--check", "site"], "");
+    // The link to a.html and the dangling link are fine.
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (Some(1), "site/a.html\n", "")
+    );
+
+    symlink("../outside/x.html", dir.join("site/x.html")).expect("symlink");
+    let target = fs::canonicalize(dir.join("outside/x.html")).expect("canonical");
+    for args in [&["--check", "site"][..], &["-q", "--in-place", "site"][..]] {
+        let run = run_in(&dir, args, "");
+        assert_eq!(run.code, Some(3), "{args:?}: {run:?}");
+        assert_eq!(
+            run.stderr,
+            format!(
+                "safe-markup: site/x.html: symbolic link not followed, so {} was not cleaned (name the link or the file to clean it)\n",
+                target.display()
+            ),
+            "{args:?}"
+        );
+    }
+    assert_eq!(dir.read("site/a.html"), "<b>a</b>");
+    assert_eq!(dir.read("outside/x.html"), "<i onclick=x>x</i>");
+}
