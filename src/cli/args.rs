@@ -64,11 +64,14 @@ Input:
                          malformed line (bad JSON, missing or duplicate field,
                          field not a string) is reported as FILE:LINE: REASON
                          and skipped, and the exit code is 3. Blank lines are
-                         skipped. Streams: memory stays flat for any length.
+                         skipped. Streams: memory stays flat for any length,
+                         and each record is answered as soon as no more input
+                         is waiting, so a program can keep one process and
+                         write a line, then read its answer (see README)
       --field NAME       With --jsonl, the field that holds the HTML
                          (default: html)
       --strict           Stop at the first input that fails (a malformed JSONL
-                         line, an unreadable or binary file), with exit code 3
+                         line, an unreadable file), with exit code 3
                          (with --in-place, files already being cleaned in
                          parallel are still written)
       --encoding LABEL   Decode the input as LABEL, a WHATWG encoding label
@@ -77,9 +80,14 @@ Input:
                          auto: a byte order mark, else a <meta charset> in the
                          first 1024 bytes, else UTF-8 if the whole file is
                          valid UTF-8, else windows-1252 (legacy archives).
-                         Invalid bytes become U+FFFD, with a warning giving
-                         the byte offset. Output is always UTF-8.
-      --binary           Clean files that look binary too (see below)
+                         Bytes that do not decode: see "Encodings" below
+      --skip-binary      Do not clean files that look binary (a NUL byte in
+                         the first 8 KiB, unless the input is UTF-16). Each
+                         is still named on stderr, even with --quiet; with
+                         --check or --diff the exit code is then 3, as not
+                         every file was checked. Default: clean them
+      --binary           Accepted for old scripts; does nothing (files that
+                         look binary are cleaned unless --skip-binary)
   -g, --glob GLOB        When searching directories, clean only files whose
                          path matches GLOB (gitignore syntax, case-insensitive;
                          `!GLOB` excludes). Repeatable; replaces the default
@@ -111,11 +119,24 @@ Output:
   -h, --help             Print this help
   -V, --version          Print the version
 
-Binary files (a NUL byte in the first 8 KiB, unless the input is UTF-16) are
-not cleaned: found while searching a directory, they are skipped with a
-warning; named on the command line (or on stdin), they are an error. HTML
-with stray NUL bytes looks binary too: --binary cleans it (the parser turns
-each NUL into U+FFFD or drops it).
+No file is left as it was without saying so: a file that is not cleaned
+(unreadable, undecodable, over a policy limit, not rewritable, or a file
+reached only through a symbolic link found in a directory, which is not
+followed) is named on stderr with the reason and the exit code is 3; only --skip-binary skips
+files by request (still naming each one).
+
+Files with NUL bytes are cleaned as a browser reads them: each NUL becomes
+U+FFFD or is dropped. --skip-binary leaves them out instead.
+
+Encodings: a file is read as --encoding says. Bytes that do not decode
+become U+FFFD, with a warning giving the byte offset, only where the output
+is shown (stdout, always UTF-8). --in-place never does that: such a file is
+left as it was (exit 3) with the --encoding that would decode it, and
+--check and --diff say the same. --in-place writes a file back in the
+encoding it was read in, with its byte order mark; a character that
+encoding lacks is written as a numeric character reference (&#26085;), and
+if that would not read back the same (in a comment) the file is left as it
+was (exit 3). JSON Lines files are written back as UTF-8, as JSON requires.
 
 A progress bar is shown on stderr when it is a terminal and there are more
 than 8 files (not with --quiet).
@@ -146,9 +167,11 @@ Exit codes:
   1  --check or --diff found inputs that would change (and none failed)
   2  usage error or policy error (unknown option or preset, conflicting
      options, unreadable or invalid policy file, bad glob or encoding label)
-  3  some input failed: an unreadable, binary or too large file, a file that
-     could not be rewritten (left unchanged), a skipped JSONL line, or output
-     that could not be written; each is named on stderr with the reason
+  3  some input failed: an unreadable or too large file, one with bytes its
+     encoding cannot decode (--in-place, --check, --diff), a file that could
+     not be rewritten (left unchanged), a skipped JSONL line, output that
+     could not be written, or with --check or --diff a file left out by
+     --skip-binary; each is named on stderr with the reason
 "#;
 
 /// What the command line asks for.
@@ -170,8 +193,8 @@ pub struct Args {
     pub strict: bool,
     pub report: Option<ReportFormat>,
     pub encoding: EncodingChoice,
-    /// Clean inputs that look binary.
-    pub binary: bool,
+    /// `--skip-binary`: leave out inputs that look binary.
+    pub skip_binary: bool,
     pub walk: WalkOptions,
     pub quiet: bool,
     pub jobs: Option<usize>,
@@ -260,7 +283,7 @@ impl Command {
         let mut field = None;
         let mut strict = false;
         let mut encoding = None;
-        let mut binary = false;
+        let mut skip_binary = false;
         let mut in_place = false;
         let mut backup = None;
         let mut check = false;
@@ -301,7 +324,10 @@ impl Command {
                 Long("field") => field = Some(string(&mut parser)?),
                 Long("strict") => strict = true,
                 Long("encoding") => encoding = Some(string(&mut parser)?),
-                Long("binary") => binary = true,
+                Long("skip-binary") => skip_binary = true,
+                // Cleaning binary-looking files is the default now; scripts
+                // that asked for it keep working.
+                Long("binary") => {}
                 Short('g') | Long("glob") => walk.globs.push(string(&mut parser)?),
                 Long("hidden") => walk.hidden = true,
                 Long("no-ignore") => walk.no_ignore = true,
@@ -427,7 +453,7 @@ impl Command {
             strict,
             report,
             encoding,
-            binary,
+            skip_binary,
             walk,
             quiet,
             jobs,

@@ -1,9 +1,11 @@
 //! Input bytes to text: the encoding (chosen, from a byte order mark, or
 //! sniffed from `<meta charset>`), decoding with `encoding_rs`, and the
-//! binary-file test. The library only ever sees `&str`; the CLI only ever
-//! writes UTF-8.
+//! binary-file test. The library only ever sees `&str`. Bytes that do not
+//! decode become U+FFFD where the cleaned text is only shown (stdout), and
+//! are an [`Undecodable`] input where it would be written back.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_8, WINDOWS_1252};
 
@@ -30,6 +32,8 @@ pub enum EncodingChoice {
 pub struct Decoded<'a> {
     pub text: Cow<'a, str>,
     pub encoding: &'static Encoding,
+    /// Length of the byte order mark the input started with (0: none).
+    pub bom_len: usize,
     /// Malformed byte sequences, replaced with U+FFFD.
     pub malformed: Option<Malformed>,
 }
@@ -131,6 +135,7 @@ fn decode_as<'a>(bytes: &'a [u8], start: usize, encoding: &'static Encoding) -> 
             return Decoded {
                 text: Cow::Borrowed(text),
                 encoding,
+                bom_len: start,
                 malformed: None,
             };
         }
@@ -169,7 +174,86 @@ fn decode_as<'a>(bytes: &'a [u8], start: usize, encoding: &'static Encoding) -> 
     Decoded {
         text: Cow::Owned(text),
         encoding,
+        bom_len: start,
         malformed,
+    }
+}
+
+/// An input with bytes its encoding cannot decode, where the cleaned text
+/// would be written back (`--in-place`, and `--check` and `--diff`, which
+/// say what `--in-place` would do): cleaning it would put U+FFFD where
+/// those bytes were and lose them, so it is left as it was.
+#[derive(Debug)]
+pub struct Undecodable {
+    encoding: &'static Encoding,
+    malformed: Malformed,
+    hint: Hint,
+}
+
+/// Which `--encoding` would read the input.
+#[derive(Debug)]
+enum Hint {
+    /// None was given, and `--encoding auto` decodes it, as this.
+    Auto(&'static Encoding),
+    /// None was given, and `auto` would not decode it (or is not allowed).
+    Label,
+    /// One was given, or a byte order mark or `<meta>` chose it.
+    Other,
+}
+
+impl Undecodable {
+    /// Why `bytes`, decoded as `decoded` under `choice`, is refused; `None`
+    /// if every byte decoded. `auto` says whether `--encoding auto` may be
+    /// suggested (not for JSON Lines).
+    pub fn check(
+        bytes: &[u8],
+        decoded: &Decoded<'_>,
+        choice: EncodingChoice,
+        auto: bool,
+    ) -> Option<Undecodable> {
+        let malformed = decoded.malformed?;
+        let hint = match choice {
+            EncodingChoice::Default if decoded.bom_len == 0 => {
+                let sniffed = if auto {
+                    Some(decode(bytes, EncodingChoice::Auto))
+                } else {
+                    None
+                };
+                match sniffed {
+                    Some(d) if d.malformed.is_none() => Hint::Auto(d.encoding),
+                    _ => Hint::Label,
+                }
+            }
+            _ => Hint::Other,
+        };
+        Some(Undecodable {
+            encoding: decoded.encoding,
+            malformed,
+            hint,
+        })
+    }
+}
+
+impl fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Malformed { offset, count } = self.malformed;
+        write!(f, "not {} at byte {offset}", self.encoding.name())?;
+        if count > 1 {
+            write!(f, " ({count} invalid sequences)")?;
+        }
+        f.write_str(
+            "; left as it was, as cleaning would replace what does not decode with U+FFFD: ",
+        )?;
+        match self.hint {
+            Hint::Auto(e) if e == WINDOWS_1252 => {
+                f.write_str("--encoding windows-1252 or --encoding auto would decode it")
+            }
+            Hint::Auto(e) => write!(f, "--encoding auto would decode it (as {})", e.name()),
+            Hint::Label => f.write_str(
+                "--encoding LABEL would decode it with its encoding (windows-1252 decodes any bytes)",
+            ),
+            Hint::Other => f.write_str("is it in another encoding? --encoding LABEL names it"),
+        }
     }
 }
 

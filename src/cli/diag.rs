@@ -23,6 +23,10 @@ pub enum Note {
     Error(Place, String),
     /// Worth knowing; does not fail the input.
     Warning(Place, String),
+    /// The input was left out as the command line asked (`--skip-binary`):
+    /// it does not fail the run, but unlike a warning `--quiet` never hides
+    /// it, since the file is left as it was.
+    Skipped(Place, String),
     /// A `--report` line, already formatted.
     Report(String),
 }
@@ -69,6 +73,16 @@ struct JsonNote<'a> {
     error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     warning: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<&'a str>,
+}
+
+/// How bad a note is, with its message.
+#[derive(Clone, Copy)]
+enum Level<'a> {
+    Error(&'a str),
+    Warning(&'a str),
+    Skipped(&'a str),
 }
 
 /// The stderr writer for one run.
@@ -99,10 +113,11 @@ impl Diag {
         let line = match &note {
             Note::Error(place, message) => {
                 self.failed = true;
-                self.format(place, Some(message), None)
+                self.format(place, Level::Error(message))
             }
             Note::Warning(_, _) if self.quiet => return,
-            Note::Warning(place, message) => self.format(place, None, Some(message)),
+            Note::Warning(place, message) => self.format(place, Level::Warning(message)),
+            Note::Skipped(place, message) => self.format(place, Level::Skipped(message)),
             Note::Report(line) => line.clone(),
         };
         self.write_line(&line);
@@ -116,21 +131,28 @@ impl Diag {
         self.emit(Note::Warning(place, message.into()));
     }
 
-    fn format(&self, place: &Place, error: Option<&str>, warning: Option<&str>) -> String {
+    fn format(&self, place: &Place, level: Level<'_>) -> String {
         if self.json {
-            let note = JsonNote {
+            let mut note = JsonNote {
                 file: &place.input,
                 line: place.line,
-                error,
-                warning,
+                error: None,
+                warning: None,
+                skipped: None,
             };
+            match level {
+                Level::Error(message) => note.error = Some(message),
+                Level::Warning(message) => note.warning = Some(message),
+                Level::Skipped(message) => note.skipped = Some(message),
+            }
             if let Ok(line) = serde_json::to_string(&note) {
                 return line;
             }
         }
-        match (error, warning) {
-            (Some(message), _) => format!("{NAME}: {place}: {message}"),
-            (None, message) => format!("{NAME}: warning: {place}: {}", message.unwrap_or("")),
+        match level {
+            Level::Error(message) => format!("{NAME}: {place}: {message}"),
+            Level::Warning(message) => format!("{NAME}: warning: {place}: {message}"),
+            Level::Skipped(message) => format!("{NAME}: skipped: {place}: {message}"),
         }
     }
 

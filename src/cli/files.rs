@@ -13,9 +13,10 @@ use std::io::{self, Read, Write};
 use rayon::prelude::*;
 
 use super::args::Mode;
-use super::decode;
+use super::decode::{self, Undecodable};
 use super::diag::{Diag, Note, Place};
 use super::diff;
+use super::encode;
 use super::report::{self, Subject};
 use super::walk::Input;
 use super::write;
@@ -89,21 +90,27 @@ fn clean_one(ctx: &Ctx, input: &Input) -> Cleaned {
             return result;
         }
     };
-    let binary = if ctx.binary {
-        None
-    } else {
-        decode::binary_offset(&bytes, ctx.encoding)
-    };
-    if let Some(offset) = binary {
-        let what = format!("binary file (NUL byte at offset {offset})");
-        match input {
-            Input::File { walked: true, .. } => result.warn(&place, format!("skipped: {what}")),
-            _ => result.fail(&place, format!("{what}; not cleaned")),
+    if let Some(what) = binary(ctx, &bytes) {
+        match ctx.mode {
+            // A check that left a file out cannot pass as if it had not.
+            Mode::Check { .. } => {
+                result.fail(&place, format!("{what}; not checked (--skip-binary)"))
+            }
+            Mode::Stdout | Mode::InPlace { .. } => result.notes.push(Note::Skipped(
+                place,
+                format!("{what}; not cleaned (--skip-binary)"),
+            )),
         }
         return result;
     }
     let decoded = decode::decode(&bytes, ctx.encoding);
-    if let Some(warning) = decoded.warning() {
+    let writes_back = !matches!(ctx.mode, Mode::Stdout);
+    if writes_back {
+        if let Some(refusal) = Undecodable::check(&bytes, &decoded, ctx.encoding, true) {
+            result.fail(&place, refusal.to_string());
+            return result;
+        }
+    } else if let Some(warning) = decoded.warning() {
         result.warn(&place, warning);
     }
     let cleaned = super::render(ctx, &decoded.text);
@@ -125,7 +132,22 @@ fn clean_one(ctx: &Ctx, input: &Input) -> Cleaned {
             return result;
         }
     }
-    let changed = cleaned.html.as_bytes() != bytes.as_slice();
+    // What --in-place writes, which --check and --diff compare with the
+    // file; stdout gets the UTF-8 text.
+    let written = if writes_back {
+        match encode::encode_back(&bytes, &decoded, &cleaned.html, |text| {
+            ctx.policy.clean(text)
+        }) {
+            Ok(written) => Some(written),
+            Err(err) => {
+                result.fail(&place, err.to_string());
+                return result;
+            }
+        }
+    } else {
+        None
+    };
+    let changed = written.as_deref().unwrap_or(cleaned.html.as_bytes()) != bytes.as_slice();
     result.changed = changed;
     if let Some(format) = ctx.report {
         let subject = Subject {
@@ -146,13 +168,8 @@ fn clean_one(ctx: &Ctx, input: &Input) -> Cleaned {
                 result.warn(
                     &place,
                     format!(
-                        "the text does not change but its bytes do: read as {}, written as UTF-8{}",
+                        "the text does not change but its bytes do: written back in {}, the same characters take other bytes",
                         decoded.encoding.name(),
-                        if decoded.malformed.is_some() {
-                            " with invalid bytes replaced"
-                        } else {
-                            ""
-                        }
                     ),
                 );
             }
@@ -160,14 +177,23 @@ fn clean_one(ctx: &Ctx, input: &Input) -> Cleaned {
         }
         Mode::InPlace { .. } if !changed => {}
         Mode::InPlace { backup } => {
-            if let Input::File { path, .. } = input {
-                if let Err(err) = write::replace(path, cleaned.html.as_bytes(), backup.as_ref()) {
+            if let (Input::File { path, .. }, Some(written)) = (input, &written) {
+                if let Err(err) = write::replace(path, written, backup.as_ref()) {
                     result.fail(&place, err.to_string());
                 }
             }
         }
     }
     result
+}
+
+/// Why `--skip-binary` leaves `bytes` out, if it does.
+pub fn binary(ctx: &Ctx, bytes: &[u8]) -> Option<String> {
+    if !ctx.skip_binary {
+        return None;
+    }
+    decode::binary_offset(bytes, ctx.encoding)
+        .map(|offset| format!("binary file (NUL byte at offset {offset})"))
 }
 
 fn read(input: &Input) -> io::Result<Vec<u8>> {

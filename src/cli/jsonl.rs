@@ -9,10 +9,13 @@
 //! The input streams through in batches of lines: a batch is cleaned in
 //! parallel and written in order, so memory holds one batch (at most
 //! [`BATCH_LINES`] lines or about [`BATCH_BYTES`] bytes, or one longer line)
-//! whatever the length of the input.
+//! whatever the length of the input. A batch also ends where the input
+//! already waiting ends, and the output is flushed there: a co-process
+//! that writes one record and waits for its answer gets it at once, while
+//! a file or a fast pipe still fills whole batches.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 
 use rayon::prelude::*;
 use serde::Deserializer as _;
@@ -20,9 +23,10 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::args::Mode;
-use super::decode;
+use super::decode::{self, Undecodable};
 use super::diag::{Diag, Note, Place};
 use super::diff;
+use super::files;
 use super::report::{self, Subject};
 use super::walk::Input;
 use super::write::Replacement;
@@ -78,10 +82,12 @@ fn clean_input(
     let name = input.to_string();
     let place = Place::new(&name);
     let mut outcome = FileOutcome::default();
-    let mut reader: Box<dyn BufRead> = match input {
-        Input::Stdin => Box::new(io::stdin().lock()),
-        Input::File { path, .. } => match File::open(path) {
-            Ok(file) => Box::new(BufReader::with_capacity(64 * 1024, file)),
+    // A concrete BufReader, not any BufRead: its buffer tells whether more
+    // input is already waiting (see `Lines::next_batch`).
+    let mut reader: BufReader<Box<dyn Read>> = match input {
+        Input::Stdin => BufReader::with_capacity(64 * 1024, Box::new(io::stdin().lock())),
+        Input::File { path } => match File::open(path) {
+            Ok(file) => BufReader::with_capacity(64 * 1024, Box::new(file)),
             Err(err) => {
                 diag.error(place, format!("cannot read: {err}"));
                 outcome.stop = ctx.strict;
@@ -91,21 +97,15 @@ fn clean_input(
     };
     match reader.fill_buf() {
         Ok(head) => {
-            let binary = if ctx.binary {
-                None
-            } else {
-                decode::binary_offset(head, ctx.encoding)
-            };
-            if let Some(offset) = binary {
-                let what = format!("binary file (NUL byte at offset {offset})");
-                match input {
-                    Input::File { walked: true, .. } => {
-                        diag.warn(place, format!("skipped: {what}"));
-                    }
-                    _ => {
-                        diag.error(place, format!("{what}; not cleaned"));
-                        outcome.stop = ctx.strict;
-                    }
+            if let Some(what) = files::binary(ctx, head) {
+                if let Mode::Check { .. } = ctx.mode {
+                    diag.error(place, format!("{what}; not checked (--skip-binary)"));
+                    outcome.stop = ctx.strict;
+                } else {
+                    diag.emit(Note::Skipped(
+                        place,
+                        format!("{what}; not cleaned (--skip-binary)"),
+                    ));
                 }
                 return Ok(outcome);
             }
@@ -199,6 +199,11 @@ fn clean_input(
                 Sink::Nowhere => {}
             }
         }
+        if reader.buffer().is_empty() {
+            // Nothing more is waiting: whoever wrote these lines may be
+            // waiting for their answers before writing more (a co-process).
+            out.flush().map_err(Fatal::Output)?;
+        }
     }
 
     if let (Sink::InPlace(replacement), Mode::InPlace { backup }) = (sink, &ctx.mode) {
@@ -241,10 +246,16 @@ struct Lines {
 }
 
 impl Lines {
-    fn next_batch(&mut self, reader: &mut dyn BufRead) -> io::Result<Vec<RawLine>> {
+    /// The next lines, up to a batch's worth, but none past the end of the
+    /// input already waiting: a line written on its own is answered before
+    /// the next is read, while a file or a fast pipe still fills batches.
+    fn next_batch<R: Read>(&mut self, reader: &mut BufReader<R>) -> io::Result<Vec<RawLine>> {
         let mut batch = Vec::new();
         let mut bytes_in_batch = 0;
-        while batch.len() < BATCH_LINES && bytes_in_batch < BATCH_BYTES {
+        while batch.len() < BATCH_LINES
+            && bytes_in_batch < BATCH_BYTES
+            && (batch.is_empty() || !reader.buffer().is_empty())
+        {
             let mut bytes = Vec::new();
             let len = reader.read_until(b'\n', &mut bytes)?;
             if len == 0 {
@@ -287,10 +298,6 @@ fn clean_line(ctx: &Ctx, field: &str, name: &str, line: &RawLine) -> LineResult 
     let content = line.bytes.strip_suffix(b"\n").unwrap_or(&line.bytes);
     let content = content.strip_suffix(b"\r").unwrap_or(content);
     let decoded = decode::decode_line(content, line.offset, ctx.encoding);
-    if let Some(warning) = decoded.warning() {
-        notes.push(Note::Warning(place(), warning));
-    }
-    let text = decoded.text;
     let fail = |mut notes: Vec<Note>, message: String| {
         notes.push(Note::Error(place(), message));
         LineResult {
@@ -298,6 +305,15 @@ fn clean_line(ctx: &Ctx, field: &str, name: &str, line: &RawLine) -> LineResult 
             kind: LineKind::Failed,
         }
     };
+    if let Mode::Stdout = ctx.mode {
+        if let Some(warning) = decoded.warning() {
+            notes.push(Note::Warning(place(), warning));
+        }
+    } else if let Some(refusal) = Undecodable::check(content, &decoded, ctx.encoding, false) {
+        // Written back, U+FFFD would stand where the bytes were.
+        return fail(notes, refusal.to_string());
+    }
+    let text = decoded.text;
     if text.trim().is_empty() {
         return LineResult {
             notes,

@@ -1,16 +1,20 @@
 //! The `safe-markup` command line.
 //!
 //! [`main`] turns the outcome of [`run`] into an exit code. A problem with
-//! one input (an unreadable or binary file, a malformed JSONL line, a file
-//! that cannot be rewritten) is not fatal: it is reported on stderr, naming
-//! the input and the reason, the run goes on, and the exit code is 3. A
-//! closed stdout (`| head -1`) is not an error at all.
+//! one input (an unreadable or undecodable file, a malformed JSONL line, a
+//! file that cannot be rewritten) is not fatal: it is reported on stderr,
+//! naming the input and the reason, the run goes on, and the exit code is 3.
+//! No run ends with 0 having left a file it was given uncleaned without
+//! saying so: the only files left out by request (`--skip-binary`) are
+//! named too, and fail a `--check`. A closed stdout (`| head -1`) is not an
+//! error at all.
 //!
 //! Exit codes: 0 ok, 1 `--check`/`--diff` found changes, 2 usage or policy
 //! error, 3 some inputs failed.
 //!
 //! One module, one job: [`args`] the command line, [`walk`] paths to
-//! inputs, [`decode`] bytes to text, [`files`] HTML files in parallel,
+//! inputs, [`decode`] bytes to text, [`encode`] cleaned text back to the
+//! file's bytes, [`files`] HTML files in parallel,
 //! [`jsonl`] JSON Lines as a stream, [`write`](mod@write) atomic in-place writes,
 //! [`report`] `--report` lines, [`diff`] `--diff` output, [`diag`] stderr.
 
@@ -18,6 +22,7 @@ mod args;
 mod decode;
 mod diag;
 mod diff;
+mod encode;
 mod files;
 mod jsonl;
 mod report;
@@ -74,8 +79,8 @@ pub struct Ctx {
     pub output: OutputForm,
     pub mode: Mode,
     pub encoding: EncodingChoice,
-    /// `--binary`: clean inputs that look binary.
-    pub binary: bool,
+    /// `--skip-binary`: leave out inputs that look binary.
+    pub skip_binary: bool,
     pub report: Option<ReportFormat>,
     pub strict: bool,
 }
@@ -134,7 +139,7 @@ fn run() -> Result<Outcome, Fatal> {
         output: args.output,
         mode: args.mode,
         encoding: args.encoding,
-        binary: args.binary,
+        skip_binary: args.skip_binary,
         report: args.report,
         strict: args.strict,
     };

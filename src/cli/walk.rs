@@ -3,7 +3,9 @@
 //! crate (ripgrep's walker): hidden files and files ignored by `.gitignore`
 //! (in a git repository) or `.ignore` are skipped, only files matching the
 //! globs are kept, and entries are sorted by name so the order never
-//! depends on the file system.
+//! depends on the file system. Symbolic links found in a directory are not
+//! followed; one whose file the search did not reach by its own path fails
+//! the run, so nothing served through it is left uncleaned unsaid.
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -21,12 +23,7 @@ use super::diag::{Diag, Place};
 #[derive(Clone, Debug)]
 pub enum Input {
     Stdin,
-    File {
-        path: PathBuf,
-        /// Found while searching a directory (rather than named): a binary
-        /// file is then skipped with a warning, not an error.
-        walked: bool,
-    },
+    File { path: PathBuf },
 }
 
 /// How inputs are named on stderr, in reports and in `--check` lists.
@@ -101,10 +98,7 @@ impl Walker {
             } else {
                 // A missing or unreadable file is reported when it is read,
                 // in its place in the order.
-                inputs.push(Input::File {
-                    path,
-                    walked: false,
-                });
+                inputs.push(Input::File { path });
             }
         }
         inputs
@@ -133,18 +127,50 @@ impl Walker {
             .skip_stdout(true)
             .sort_by_file_name(|a, b| a.cmp(b))
             .build();
+        let first = inputs.len();
+        let mut links = Vec::new();
         for entry in walk {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     inputs.push(Input::File {
                         path: entry.into_path(),
-                        walked: true,
                     });
                 }
-                // Directories, and symlinks, which are not followed.
+                // Not followed: a link in an uploaded tree could point at
+                // any file on the machine, which --in-place would rewrite.
+                Ok(entry) if entry.path_is_symlink() => links.push(entry.into_path()),
                 Ok(_) => {}
                 Err(err) => diag.error(Place::new(&root.display()), err.to_string()),
             }
+        }
+        check_links(&links, inputs.get(first..).unwrap_or_default(), diag);
+    }
+}
+
+/// A link to a file the search did not clean through its own path leaves
+/// what the site serves through the link uncleaned: that fails the run. A
+/// dangling link serves nothing.
+fn check_links(links: &[PathBuf], walked: &[Input], diag: &mut Diag) {
+    if links.is_empty() {
+        return;
+    }
+    let cleaned: HashSet<PathBuf> = walked
+        .iter()
+        .filter_map(|input| match input {
+            Input::File { path } => fs::canonicalize(path).ok(),
+            Input::Stdin => None,
+        })
+        .collect();
+    for link in links {
+        match fs::canonicalize(link) {
+            Ok(target) if target.is_file() && !cleaned.contains(&target) => diag.error(
+                Place::new(&link.display()),
+                format!(
+                    "symbolic link not followed, so {} was not cleaned (name the link or the file to clean it)",
+                    target.display()
+                ),
+            ),
+            _ => {}
         }
     }
 }

@@ -1,5 +1,8 @@
-//! Input encodings, odd files and big files: output is always UTF-8, and
-//! no input crashes the run.
+//! Input encodings, odd files and big files: stdout is always UTF-8,
+//! `--in-place` writes a file back in its own encoding and never loses a
+//! byte, and no input crashes the run.
+
+use std::fs;
 
 use super::{TempDir, run_in};
 
@@ -125,4 +128,146 @@ fn ten_megabyte_file() {
     let expected =
         "<p>A diary line with <b>bold</b> text.</p>\n".repeat(10_000_000 / line.len() + 1);
     assert!(run.stdout == expected, "10 MB output differs");
+}
+
+/// The message for issue 18's `menu.html`, and for the same bytes in any
+/// file without a declared encoding.
+const NOT_UTF8: &str = "not UTF-8 at byte 3; left as it was, as cleaning would replace what does not decode with U+FFFD: --encoding windows-1252 or --encoding auto would decode it";
+
+/// `--in-place` never turns bytes it cannot decode into U+FFFD: without an
+/// encoding the file is refused, byte for byte as it was, naming the
+/// option that would read it; `--check` and `--diff` say the same, as they
+/// say what `--in-place` would do. Only stdout shows U+FFFD (with a
+/// warning).
+#[test]
+fn in_place_refuses_bytes_it_cannot_decode() {
+    let dir = TempDir::new("undecodable");
+    let menu: &[u8] = b"caf\xe9 <b onclick=x>au lait";
+    dir.file("menu.html", menu);
+    dir.file("ok.html", "<i onclick=x>ok</i>");
+    for args in [
+        &["--in-place", "menu.html", "ok.html"][..],
+        &["-q", "--in-place", "menu.html", "ok.html"][..],
+        &["--check", "menu.html"][..],
+        &["--diff", "menu.html"][..],
+    ] {
+        let run = run_in(&dir, args, "");
+        assert_eq!(run.code, Some(3), "{args:?}: {run:?}");
+        assert_eq!(
+            run.stderr,
+            format!("safe-markup: menu.html: {NOT_UTF8}\n"),
+            "{args:?}"
+        );
+        assert_eq!(run.stdout, "", "{args:?}");
+        assert_eq!(
+            fs::read(dir.join("menu.html")).expect("read"),
+            menu,
+            "{args:?}"
+        );
+    }
+    // The other file of the run was cleaned.
+    assert_eq!(dir.read("ok.html"), "<i>ok</i>");
+
+    // Shown on stdout, U+FFFD with a warning is what a browser would show.
+    let shown = run_in(&dir, &["menu.html"], "");
+    assert_eq!(shown.code, Some(0), "{shown:?}");
+    assert_eq!(shown.stdout, "caf\u{FFFD} <b>au lait</b>");
+    assert!(shown.stderr.contains("replaced with U+FFFD"), "{shown:?}");
+
+    // With an encoding that has no such byte, the hint does not say auto.
+    dir.file("sjis.html", b"<p>\x93\xFA\x82</p>");
+    let run = run_in(&dir, &["-i", "--encoding", "shift_jis", "sjis.html"], "");
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "safe-markup: sjis.html: not Shift_JIS at byte 5; left as it was, as cleaning would replace what does not decode with U+FFFD: is it in another encoding? --encoding LABEL names it\n"
+    );
+    assert_eq!(
+        fs::read(dir.join("sjis.html")).expect("read"),
+        b"<p>\x93\xFA\x82</p>"
+    );
+}
+
+/// With an encoding, `--in-place` writes the file back in it: what the
+/// author wrote comes back byte for byte, a character the encoding lacks
+/// (written in the input as a reference) comes back as a reference, and a
+/// second run finds nothing to change.
+#[test]
+fn in_place_writes_back_in_the_files_encoding() {
+    let dir = TempDir::new("write_back");
+    // Latin-1 (windows-1252): é is 0xE9, € is 0x80; 日 and 😀 are not in it.
+    dir.file(
+        "menu.html",
+        b"caf\xe9 \x80 <b onclick=x>au lait</b> &#26085; &#x1F600;",
+    );
+    // Shift_JIS: 日本 is 0x93 0xFA 0x96 0x7B; é is not in it.
+    dir.file(
+        "nihon.html",
+        b"<p onclick=x>\x93\xFA\x96\x7B caf&eacute;</p>",
+    );
+    // UTF-16 with its byte order mark, which encoding_rs cannot write.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "<i onclick=x>日本 😀</i>".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    dir.file("utf16.html", &utf16);
+    let cases: &[(&str, &str, &[u8])] = &[
+        (
+            "menu.html",
+            "windows-1252",
+            b"caf\xe9 \x80 <b>au lait</b> &#26085; &#128512;",
+        ),
+        (
+            "nihon.html",
+            "shift_jis",
+            b"<p>\x93\xFA\x96\x7B caf&#233;</p>",
+        ),
+        ("utf16.html", "auto", b""),
+    ];
+    let mut utf16_clean = vec![0xFF, 0xFE];
+    for unit in "<i>日本 😀</i>".encode_utf16() {
+        utf16_clean.extend_from_slice(&unit.to_le_bytes());
+    }
+    for (file, encoding, expected) in cases {
+        let expected = if expected.is_empty() {
+            &utf16_clean[..]
+        } else {
+            *expected
+        };
+        let run = run_in(&dir, &["--in-place", "--encoding", encoding, file], "");
+        assert_eq!(run.code, Some(0), "{file}: {run:?}");
+        assert_eq!(run.stderr, "", "{file}");
+        assert_eq!(fs::read(dir.join(file)).expect("read"), expected, "{file}");
+        let again = run_in(&dir, &["--check", "--encoding", encoding, file], "");
+        assert_eq!(
+            (again.code, again.stdout.as_str()),
+            (Some(0), ""),
+            "{file}: {again:?}"
+        );
+    }
+    // `auto` finds the windows-1252 of a legacy file itself.
+    dir.file("legacy.html", b"caf\xe9 <b onclick=x>au lait</b>");
+    let run = run_in(&dir, &["-i", "--encoding", "auto", "legacy.html"], "");
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        fs::read(dir.join("legacy.html")).expect("read"),
+        b"caf\xe9 <b>au lait</b>"
+    );
+}
+
+/// Where writing back would change what the file says, it is refused: here
+/// ISO-2022-JP's encoder, which writes half-width katakana (ｶ) as
+/// full-width ones (カ).
+#[test]
+fn in_place_refuses_what_would_not_read_back() {
+    let dir = TempDir::new("no_round_trip");
+    let bytes: &[u8] = b"\x1b(I\x36\x1b(B <b onclick=x>x</b>";
+    dir.file("kana.html", bytes);
+    let run = run_in(&dir, &["-i", "--encoding", "iso-2022-jp", "kana.html"], "");
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "safe-markup: kana.html: left as it was: written back in ISO-2022-JP, the cleaned file would not read back the same (a character the encoding lacks, in a comment, or one its encoder changes)\n"
+    );
+    assert_eq!(fs::read(dir.join("kana.html")).expect("read"), bytes);
 }

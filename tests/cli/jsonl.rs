@@ -382,3 +382,83 @@ fn memory_stays_flat_for_100000_lines() {
         peaks[1]
     );
 }
+
+/// A JSONL file with bytes that do not decode is not rewritten: U+FFFD
+/// would stand where they were. On stdout the line is shown with U+FFFD.
+#[test]
+fn in_place_refuses_lines_it_cannot_decode() {
+    let dir = TempDir::new("jsonl_undecodable");
+    let bytes: &[u8] =
+        b"{\"id\": 1, \"html\": \"<b onclick=x>b</b>\"}\n{\"id\": 2, \"html\": \"caf\xe9\"}\n";
+    dir.file("a.jsonl", bytes);
+    for mode in ["--in-place", "--check"] {
+        let run = run_in(&dir, &["--jsonl", mode, "a.jsonl"], "");
+        assert_eq!(run.code, Some(3), "{mode}: {run:?}");
+        // Line 1 is 42 bytes; `caf` ends 20 bytes into line 2.
+        let mut expected = String::from(
+            "safe-markup: a.jsonl:2: not UTF-8 at byte 62; left as it was, as cleaning would replace what does not decode with U+FFFD: --encoding LABEL would decode it with its encoding (windows-1252 decodes any bytes)\n",
+        );
+        if mode == "--in-place" {
+            expected.push_str("safe-markup: a.jsonl: not rewritten: 1 line could not be cleaned\n");
+        }
+        assert_eq!(run.stderr, expected, "{mode}");
+        assert_eq!(
+            std::fs::read(dir.join("a.jsonl")).expect("read"),
+            bytes,
+            "{mode}"
+        );
+    }
+    let run = run_in(
+        &dir,
+        &[
+            "--jsonl",
+            "--in-place",
+            "--encoding",
+            "windows-1252",
+            "a.jsonl",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    // JSON Lines are written back as UTF-8, the encoding JSON requires.
+    assert_eq!(
+        dir.read("a.jsonl"),
+        "{\"id\":1,\"html\":\"<b>b</b>\"}\n{\"id\": 2, \"html\": \"café\"}\n"
+    );
+}
+
+/// A backend keeps one `safe-markup --jsonl` running and writes one record
+/// at a time: each answer must come before the next record is written (and
+/// long before stdin closes). A reader thread with a timeout makes a
+/// regression fail instead of hang.
+#[test]
+fn answers_each_line_as_a_co_process() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = super::spawn(&["--jsonl"]);
+    let mut stdin = child.stdin.take().expect("child stdin");
+    let stdout = child.stdout.take().expect("child stdout");
+    let (send, answers) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if send.send(line.expect("read an answer")).is_err() {
+                break;
+            }
+        }
+    });
+    for i in 0..3 {
+        writeln!(stdin, "{{\"id\": {i}, \"html\": \"<b onclick=x>{i}</b>\"}}").expect("write");
+        stdin.flush().expect("flush");
+        let answer = answers
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("no answer to record {i} while stdin is open: {e}"));
+        assert_eq!(answer, format!("{{\"id\":{i},\"html\":\"<b>{i}</b>\"}}"));
+    }
+    drop(stdin);
+    let status = child.wait().expect("wait for safe-markup");
+    assert!(status.success(), "{status}");
+    reader.join().expect("reader thread");
+    assert!(answers.try_recv().is_err(), "no answer without a record");
+}

@@ -120,54 +120,96 @@ fn gitignore_needs_a_repository() {
     );
 }
 
+/// The script after the NUL in issue 18's `evil.html`.
+const EVIL: &[u8] = b"<p>hi</p>\0<script>alert(1)</script>";
+
+/// A file with a NUL byte is HTML a browser would render (dropping the
+/// NUL): it is cleaned like any other, found in a directory or named, with
+/// `-q` or without, never skipped with exit 0.
 #[test]
-fn binary_files_skipped_when_found_failed_when_named() {
-    let dir = TempDir::new("binary");
+fn files_with_nul_bytes_are_cleaned() {
+    let dir = TempDir::new("nul");
+    dir.file("archive/a.html", "<b onclick=x>a</b>");
+    dir.file("archive/evil.html", EVIL);
+    dir.file("archive/z.html", "<i>z</i>");
+
+    let check = run_in(&dir, &["-q", "--check", "archive"], "");
+    assert_eq!(check.code, Some(1), "{check:?}");
+    assert_eq!(check.stdout, "archive/a.html\narchive/evil.html\n");
+
+    let shown = run_in(&dir, &["archive/evil.html"], "");
+    assert_eq!(shown.code, Some(0), "{shown:?}");
+    assert_eq!(shown.stdout, "<p>hi</p>");
+    assert_eq!(shown.stderr, "");
+    let stdin = run_in(&dir, &[], EVIL);
+    assert_eq!((stdin.code, stdin.stdout.as_str()), (Some(0), "<p>hi</p>"));
+
+    let run = run_in(&dir, &["-q", "--in-place", "archive/"], "");
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.stderr, "");
+    assert_eq!(dir.read("archive/evil.html"), "<p>hi</p>");
+    assert_eq!(dir.read("archive/a.html"), "<b>a</b>");
+
+    // --binary, which used to ask for this, is still accepted.
+    dir.file("archive/evil.html", EVIL);
+    let old = run_in(&dir, &["--binary", "--in-place", "archive/evil.html"], "");
+    assert_eq!(old.code, Some(0), "{old:?}");
+    assert_eq!(dir.read("archive/evil.html"), "<p>hi</p>");
+}
+
+/// `--skip-binary` leaves such files out on request, and still names each
+/// one on stderr, even with `-q`. A check that left one out fails (exit 3):
+/// it cannot say the tree is clean.
+#[test]
+fn skip_binary_names_what_it_skips() {
+    let dir = TempDir::new("skip_binary");
     dir.file("d/a.html", "<b onclick=x>a</b>");
     dir.file("d/logo.html", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     dir.file("d/z.html", "<i>z</i>");
+    let skipped = "safe-markup: skipped: d/logo.html: binary file (NUL byte at offset 8); not cleaned (--skip-binary)\n";
 
-    let walked = run_in(&dir, &["d"], "");
-    assert_eq!(walked.code, Some(0), "{walked:?}");
-    assert_eq!(walked.stdout, "<b>a</b><i>z</i>");
+    for args in [
+        &["--skip-binary", "d"][..],
+        &["-q", "--skip-binary", "d"][..],
+    ] {
+        let run = run_in(&dir, args, "");
+        assert_eq!(run.code, Some(0), "{args:?}: {run:?}");
+        assert_eq!(run.stdout, "<b>a</b><i>z</i>", "{args:?}");
+        assert_eq!(run.stderr, skipped, "{args:?}");
+    }
+
+    let in_place = run_in(&dir, &["-q", "--skip-binary", "--in-place", "d"], "");
+    assert_eq!(in_place.code, Some(0), "{in_place:?}");
+    assert_eq!(in_place.stderr, skipped);
+    assert_eq!(dir.read("d/a.html"), "<b>a</b>");
     assert_eq!(
-        walked.stderr,
-        "safe-markup: warning: d/logo.html: skipped: binary file (NUL byte at offset 8)\n"
+        std::fs::read(dir.join("d/logo.html")).expect("read logo"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
     );
 
-    let named = run_in(&dir, &["d/a.html", "d/logo.html", "d/z.html"], "");
-    assert_eq!(named.code, Some(3), "{named:?}");
-    assert_eq!(named.stdout, "<b>a</b><i>z</i>");
-    assert_eq!(
-        named.stderr,
-        "safe-markup: d/logo.html: binary file (NUL byte at offset 8); not cleaned\n"
-    );
+    dir.file("d/a.html", "<b onclick=x>a</b>");
+    for mode in ["--check", "--diff"] {
+        let check = run_in(&dir, &["-q", "--skip-binary", mode, "d"], "");
+        assert_eq!(check.code, Some(3), "{mode}: {check:?}");
+        assert_eq!(
+            check.stderr,
+            "safe-markup: d/logo.html: binary file (NUL byte at offset 8); not checked (--skip-binary)\n",
+            "{mode}"
+        );
+    }
 
-    let stdin = run_in(&dir, &[], b"GIF89a\0\0");
-    assert_eq!(stdin.code, Some(3), "{stdin:?}");
-    assert_eq!(
-        stdin.stderr,
-        "safe-markup: stdin: binary file (NUL byte at offset 6); not cleaned\n"
-    );
-
-    // --binary cleans it anyway (HTML with stray NUL bytes looks binary):
-    // the parser drops the NULs and turns each CR into LF.
-    let binary = run_in(&dir, &["--binary", "d/logo.html"], "");
-    assert_eq!(binary.code, Some(0), "{binary:?}");
-    assert_eq!(binary.stdout, "\u{FFFD}PNG\n\u{1a}\n\nIHDR");
-    assert_eq!(
-        binary.stderr,
-        "safe-markup: warning: d/logo.html: invalid UTF-8 at byte offset 0; invalid bytes replaced with U+FFFD\n"
-    );
-
-    // --strict stops at the first failed input.
-    let strict = run_in(
+    let json = run_in(
         &dir,
-        &["--strict", "d/a.html", "d/logo.html", "d/z.html"],
+        &["--skip-binary", "--report", "json", "d/logo.html"],
         "",
     );
-    assert_eq!(strict.code, Some(3), "{strict:?}");
-    assert_eq!(strict.stdout, "<b>a</b>");
+    assert_eq!(json.code, Some(0), "{json:?}");
+    assert_eq!(
+        super::jsonl(&json.stderr),
+        [
+            serde_json::json!({"file": "d/logo.html", "skipped": "binary file (NUL byte at offset 8); not cleaned (--skip-binary)"})
+        ]
+    );
 }
 
 /// Many files of very different sizes, cleaned on several threads, come
@@ -224,4 +266,57 @@ fn broken_pipe_with_many_files() {
     let status = child.wait().expect("wait for safe-markup");
     assert!(status.success(), "{status}: {stderr}");
     assert_eq!(stderr, "");
+}
+
+/// `--strict` stops at the first failed input; what came before is written.
+#[test]
+fn strict_stops_at_the_first_failed_input() {
+    let dir = TempDir::new("strict");
+    dir.file("a.html", "<b onclick=x>a</b>");
+    dir.file("z.html", "<i>z</i>");
+    let run = run_in(&dir, &["--strict", "a.html", "missing.html", "z.html"], "");
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert_eq!(run.stdout, "<b>a</b>");
+    assert!(
+        run.stderr
+            .starts_with("safe-markup: missing.html: cannot read"),
+        "{run:?}"
+    );
+}
+
+/// A link found while searching is not followed (it could point anywhere
+/// on the machine), but a file served through it and not cleaned through
+/// its own path fails the run instead of passing silently.
+#[cfg(unix)]
+#[test]
+fn links_to_files_not_cleaned_fail_the_run() {
+    use std::os::unix::fs::symlink;
+    let dir = TempDir::new("links");
+    dir.file("site/a.html", "<b onclick=x>a</b>");
+    dir.file("outside/x.html", "<i onclick=x>x</i>");
+    symlink("a.html", dir.join("site/same.html")).expect("symlink");
+    symlink("nowhere.html", dir.join("site/dangling.html")).expect("symlink");
+    let run = run_in(&dir, &["--check", "site"], "");
+    // The link to a.html and the dangling link are fine.
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (Some(1), "site/a.html\n", "")
+    );
+
+    symlink("../outside/x.html", dir.join("site/x.html")).expect("symlink");
+    let target = fs::canonicalize(dir.join("outside/x.html")).expect("canonical");
+    for args in [&["--check", "site"][..], &["-q", "--in-place", "site"][..]] {
+        let run = run_in(&dir, args, "");
+        assert_eq!(run.code, Some(3), "{args:?}: {run:?}");
+        assert_eq!(
+            run.stderr,
+            format!(
+                "safe-markup: site/x.html: symbolic link not followed, so {} was not cleaned (name the link or the file to clean it)\n",
+                target.display()
+            ),
+            "{args:?}"
+        );
+    }
+    assert_eq!(dir.read("site/a.html"), "<b>a</b>");
+    assert_eq!(dir.read("outside/x.html"), "<i onclick=x>x</i>");
 }
