@@ -213,12 +213,13 @@ fn dos<M: Measurement>(c: &mut Criterion<M>) {
             }
             s + ">x</p>"
         }),
-        // Open elements make each later token dearer for the parser: 500
-        // open `span`s, then end tags that close none of them, each a
-        // look through all 500; and nesting near the depth limit, where
+        // Open elements make each later token dearer for the parser: 250
+        // open `span`s (near the depth limit), then end tags that close
+        // none of them, each a look through all 250; and nesting near the
+        // depth limit, where
         // each `ul` and `li` looks through every open element.
         ("dos_open_spans_end_tags", 20_000, true, |n| {
-            "<span>".repeat(500) + &"</div>".repeat(n)
+            "<span>".repeat(250) + &"</div>".repeat(n)
         }),
         ("dos_nested_ul_li_short", 2_560, false, |n| {
             "<ul><li>".repeat(n) + "x"

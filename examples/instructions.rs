@@ -21,7 +21,7 @@
 //! unclosed `<b>`), `attrs` (one `<p>` with `N` attributes), `a` (`N`
 //! unclosed links) and the DoS shapes `bare-a` (`N` × `<a>`), `lt` (a run
 //! of `N` `<`), `fostered` (`N` × `x<br>` in a `<table>`), `entities`
-//! (`N` character references of five kinds), `open-spans` (500 `<span>`,
+//! (`N` character references of five kinds), `open-spans` (250 `<span>`,
 //! then `N` × `</div>`) and `ul-li` (`<ul><li>` nested `N` times), and
 //! controls as dense in tags: `control-br` (`N` × `x<br>`), `rows` (a
 //! table of `N / 4` rows of one cell) and `misnested` (`N / 3` ×
@@ -158,7 +158,7 @@ fn shape(name: &str, n: usize) -> Option<String> {
         "lt" => "<".repeat(n),
         "fostered" => "<table>".to_owned() + &"x<br>".repeat(n) + "</table>",
         "entities" => "&lt;&#x41;&eacute;&#169;&copy ".repeat(n / 5),
-        "open-spans" => "<span>".repeat(500) + &"</div>".repeat(n),
+        "open-spans" => "<span>".repeat(250) + &"</div>".repeat(n),
         "ul-li" => "<ul><li>".repeat(n) + "x",
         "control-br" => "x<br>".repeat(n),
         "misnested" => "<b><i>x</b></i>".repeat(n / 3),

@@ -65,6 +65,10 @@ impl Policy {
     /// shown as text, and past a limit (see [`Policy::clean_report`]) the
     /// excerpt of the input shown as text, as `clean` shows it then.
     ///
+    /// An excerpt shown inside a link of the page (a card that links to
+    /// the whole post) must hold no link of its own: cut it with a policy
+    /// built with [`unwrap_links(true)`](crate::PolicyBuilder::unwrap_links).
+    ///
     /// ```
     /// use safe_markup::Policy;
     ///

@@ -66,7 +66,7 @@
 //! | limit | bounds | default |
 //! |---|---|---|
 //! | [`Limits::max_input_bytes`] | input size | 4 MiB |
-//! | [`Limits::max_depth`] | element nesting, parsed and written | 512 |
+//! | [`Limits::max_depth`] | element nesting, parsed and written | 256 |
 //! | [`Limits::max_nodes`] | nodes in the parsed tree | 200 000 |
 //! | [`Limits::max_attributes`] | attributes on one tag | 256 |
 //! | [`Limits::max_nesting_per_byte`] | nesting paid for by each byte, in and out | 4 |

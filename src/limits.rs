@@ -29,9 +29,12 @@ pub struct Limits {
     /// times the largest diary entry (20 KiB).
     pub max_input_bytes: usize,
     /// Deepest element nesting, counted on the parsed tree and on the
-    /// output. Default: 512, seven times the deepest corpus document (73)
-    /// and the depth at which Chromium's parser starts flattening, so deeper
-    /// output would not survive a browser round trip anyway.
+    /// output. Default: 256, three times the deepest post in the test
+    /// corpus (74) and half of the 512 open elements at which Chromium's
+    /// parser starts flattening: the other half is room for the page
+    /// around the output (`html`, `body` and the site's own wrappers; the
+    /// deepest whole page in the corpus is 27 elements deep), so an output
+    /// at the limit is still parsed in the page as it was checked.
     pub max_depth: usize,
     /// Most nodes (elements, text runs, comments) the parsed tree may hold.
     /// Default: 200 000, 35 times what the largest corpus page needs (5 740);
@@ -46,10 +49,10 @@ pub struct Limits {
     /// How much nesting the input may pay for, per byte. On most tokens
     /// (a tag, a run of text, a comment) html5ever looks through the open
     /// elements, so a token costs in proportion to how deeply it sits.
-    /// Within [`max_depth`](Limits::max_depth) that is still up to 500
-    /// looks a token: 500 open `<span>` and then `</x>` after `</x>` cost
-    /// 13 times the diary corpus per byte through the full pipeline, and
-    /// 256 nested `<ul><li>` 29 times. So each token is charged the depth
+    /// Within [`max_depth`](Limits::max_depth) that is still up to 256
+    /// looks a token (at a depth limit of 512, 500 open `<span>` and then
+    /// `</x>` after `</x>` cost 13 times the diary corpus per byte through
+    /// the full pipeline, and 256 nested `<ul><li>` 29 times). So each token is charged the depth
     /// of the node the parser last inserted a node into (an end tag that
     /// closes the last start tag not yet closed, 1), and an input of `n`
     /// bytes may spend `max_nesting_per_byte × n + 256`. So may its
@@ -81,7 +84,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_input_bytes: 4 << 20,
-            max_depth: 512,
+            max_depth: 256,
             max_nodes: 200_000,
             max_attributes: 256,
             max_nesting_per_byte: 4,

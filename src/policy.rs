@@ -155,6 +155,7 @@ pub struct PolicyBuilder {
     report_spans: bool,
     style_properties: BTreeSet<String>,
     id_prefix: Option<String>,
+    unwrap_links: bool,
 }
 
 impl Default for PolicyBuilder {
@@ -175,6 +176,7 @@ impl Default for PolicyBuilder {
             report_spans: false,
             style_properties: BTreeSet::new(),
             id_prefix: None,
+            unwrap_links: false,
         };
         b = b.drop_tags(tags::DEFAULT_DROP.iter().copied());
         b
@@ -541,6 +543,27 @@ impl PolicyBuilder {
         self
     }
 
+    /// Unwraps every link: `a` and `area` elements of the input, and the
+    /// links the policy would make (special tags, bare URLs), whatever the
+    /// allowlist says. Their text is kept. For output shown inside a link
+    /// of the page, such as a card that links to the whole post: a link
+    /// inside a link makes the browser end the page's link at it (the
+    /// adoption agency), which no policy that keeps links can prevent.
+    /// TOML: `unwrap_links = true`. Default: `false`.
+    ///
+    /// ```
+    /// use safe_markup::Policy;
+    ///
+    /// let card = Policy::ugc().to_builder().unwrap_links(true).build()?;
+    /// assert_eq!(card.clean(r#"<b>See <a href="/x">this</a></b>"#), "<b>See this</b>");
+    /// assert_eq!(card.excerpt(r#"<a href="/x">one two three</a>"#, 8), "one two…");
+    /// # Ok::<(), safe_markup::PolicyError>(())
+    /// ```
+    pub fn unwrap_links(mut self, on: bool) -> PolicyBuilder {
+        self.unwrap_links = on;
+        self
+    }
+
     /// Checks the configuration and builds the policy.
     ///
     /// ```
@@ -570,6 +593,13 @@ impl PolicyBuilder {
         for (name, action) in &self.actions {
             check_tag_name(name)?;
             let atom = LocalName::from(name.as_str());
+            // Special tags become `a` before the sanitizer and bare URLs
+            // are linked only where `a` is kept: unwrapping `a` unwraps
+            // those too.
+            let action = &match (self.unwrap_links, name.as_str()) {
+                (true, "a" | "area") if *action == TagAction::Keep => TagAction::Unwrap,
+                _ => *action,
+            };
             if *action == TagAction::Keep {
                 if tags::is_raw_text(&atom) {
                     return err(PolicyErrorKind::RawTextTag { tag: name.clone() });
@@ -786,6 +816,7 @@ struct PolicyFile {
     comments: Option<bool>,
     style_properties: Option<Vec<String>>,
     id_prefix: Option<String>,
+    unwrap_links: Option<bool>,
     limits: Option<LimitsFile>,
     external_link_rel: Option<String>,
     site_hosts: Option<Vec<String>>,
@@ -1241,6 +1272,9 @@ impl Policy {
         }
         if let Some(v) = file.id_prefix {
             b = b.id_prefix(v);
+        }
+        if let Some(v) = file.unwrap_links {
+            b = b.unwrap_links(v);
         }
         if let Some(l) = file.limits {
             let mut limits = b.limits;

@@ -46,7 +46,7 @@ fn limit_max(limit: Limit) -> usize {
 }
 
 /// 60 000 nested `<b>`: html5ever would nest them all (the "Noah's Ark"
-/// rule bounds the formatting list, not the stack); the depth limit (512)
+/// rule bounds the formatting list, not the stack); the depth limit (256)
 /// stops the parse, without recursion anywhere.
 #[test]
 fn nested_b_60000() {
@@ -105,26 +105,25 @@ fn table_rows_20000() {
     assert!(policy.clean_fast(&input).as_deref() == Some(expected.as_str()));
 }
 
-/// 500 open `<span>`, then 20 000 `</div>`: none closes anything, and
-/// each sends the tree builder through all 500 open elements (html5ever's
-/// "any other end tag" rule), 13 times the diary corpus's cost per byte
+/// 250 open `<span>`, then 20 000 `</div>`: none closes anything, and
+/// each sends the tree builder through all 250 open elements (html5ever's
+/// "any other end tag" rule), many times the diary corpus's cost per byte
 /// through the full pipeline before the nesting budget. Each `</div>` is
-/// charged the depth of the last insertion, 501, and the budget (4 a
-/// byte) runs out after about a fifth of them.
+/// charged the depth of the last insertion, 251, and the budget (4 a
+/// byte) runs out after about a tenth of them.
 #[test]
 fn open_spans_then_stray_end_tags_20000() {
-    let input = "<span>".repeat(500) + &"</div>".repeat(20_000);
+    let input = "<span>".repeat(250) + &"</div>".repeat(20_000);
     assert_limit(&input, Limit::Nesting);
 }
 
-/// `<ul><li>` nested 256 times, depth 512, just within the depth limit:
+/// `<ul><li>` nested 128 times, depth 256, just within the depth limit:
 /// each `ul` and `li` closes any `p` in button scope, a search of every
-/// open element, so this was the costliest input per byte (29 times the
-/// diary corpus through the full pipeline). Its 2 049 bytes pay for about
-/// 45 levels.
+/// open element, so this was the costliest input per byte through the
+/// full pipeline. Its 1 025 bytes pay for about 30 levels.
 #[test]
-fn nested_ul_li_256() {
-    assert_limit(&("<ul><li>".repeat(256) + "x"), Limit::Nesting);
+fn nested_ul_li_128() {
+    assert_limit(&("<ul><li>".repeat(128) + "x"), Limit::Nesting);
 }
 
 /// A thread quoted 100 levels deep, a sentence at each level: its text

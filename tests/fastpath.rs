@@ -203,12 +203,12 @@ fn fast_path_at_the_node_limit() {
 #[test]
 fn fast_path_past_a_limit_answers_with_the_input_as_text() {
     let as_text = |s: &str| s.replace('<', "&lt;").replace('>', "&gt;");
-    // 514 levels, two past the default depth limit; 512 levels in 2 KB,
+    // 258 levels, two past the default depth limit; 256 levels in 1 KB,
     // far past that input's nesting budget; end tags that close nothing
     // in 40 open `div`s, each charged at their depth.
     let cases = [
-        "<ul><li>".repeat(257) + "x",
-        "<ul><li>".repeat(256) + "x",
+        "<ul><li>".repeat(129) + "x",
+        "<ul><li>".repeat(128) + "x",
         "<div>".repeat(40) + &"</b>".repeat(100),
     ];
     for (name, policy) in [

@@ -397,3 +397,95 @@ fn max_nodes_counts_only_the_authors_nodes() {
     assert_eq!(over.report.limit_exceeded(), Some(Limit::Nodes));
     assert_eq!(over.html, "&lt;p&gt;x");
 }
+
+/// Blink's parser keeps at most 512 elements open and puts deeper ones
+/// beside the 512th: an output nested to the depth limit must still fit
+/// under the page that holds it, or the browser's tree is not the one
+/// that was checked. The default limit leaves room for a page nine times
+/// as deep as the deepest of the real pages in `corpus/pages` (whole
+/// documents: the post's own wrapper sits at most that deep), and still
+/// lets a post nest three times as deep as the deepest in `corpus/diary`.
+#[test]
+fn default_depth_leaves_room_for_the_page() {
+    const BLINK_MAX_OPEN_ELEMENTS: usize = 512;
+    let deepest = |sub: &str, document: bool| {
+        crate::support::html_files(sub)
+            .iter()
+            .map(|(name, html)| {
+                let depth = if document {
+                    safe_markup_check::element_depth(
+                        &safe_markup_check::parse_document(html).document,
+                    )
+                } else {
+                    safe_markup_check::element_depth(
+                        &safe_markup_check::parse_fragment(html).root(),
+                    )
+                };
+                (depth, name.clone())
+            })
+            .max()
+            .expect("a corpus")
+    };
+    let (page, page_name) = deepest("pages", true);
+    let (post, post_name) = deepest("diary", false);
+    let limit = Limits::default().max_depth;
+    // Measured: the deepest page is 27 elements deep, the deepest post 74.
+    assert!(
+        9 * page <= BLINK_MAX_OPEN_ELEMENTS - limit,
+        "a page nine times as deep as {page_name} ({page}) and an output {limit} deep pass Blink's cap"
+    );
+    assert!(
+        3 * post <= limit,
+        "the deepest post ({post_name}, {post}) must fit three times"
+    );
+}
+
+/// `unwrap_links` takes every link out, the author's and those the policy
+/// makes (special tags, bare URLs), keeping their text: such output is
+/// safe inside the page's own link (the `a>div` template).
+#[test]
+fn unwrap_links_leaves_no_link_and_stays_in_a_link_card() {
+    let diary = Policy::diary()
+        .to_builder()
+        .linkify(true)
+        .unwrap_links(true)
+        .build()
+        .expect("a valid policy");
+    assert_eq!(
+        diary.clean("<person>raph</person> see http://x.test/ and <a href=/y>y</a>"),
+        "raph see http://x.test/ and y"
+    );
+    let from_file = Policy::from_toml("preset = \"ugc\"\nunwrap_links = true").expect("valid");
+    assert_eq!(
+        from_file.clean(r#"<map><area href="/a" alt="a"></map><a href="/b"><b>b</b></a>"#),
+        "<map></map><b>b</b>"
+    );
+    let card = safe_markup_check::templates()
+        .iter()
+        .find(|t| t.name == "a>div")
+        .expect("the link-card template");
+    for (name, policy) in [
+        ("ugc", Policy::ugc()),
+        ("strict", Policy::strict()),
+        ("diary", Policy::diary_untrusted()),
+    ] {
+        let policy = policy
+            .to_builder()
+            .unwrap_links(true)
+            .build()
+            .expect("valid");
+        let mut checked = 0;
+        for (id, input) in crate::support::xss_vectors() {
+            let out = policy.clean(&input);
+            let again = safe_markup_check::serialize_children(
+                &safe_markup_check::parse_fragment(&out).root(),
+            );
+            assert!(card.applies_to(&out), "{name}: a link in {out:?}");
+            if let Some(v) = card.check(&out, &again) {
+                panic!("{name}: {id} {input:?} -> {out:?}: {v}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 900, "{name}: {checked} vectors");
+    }
+}

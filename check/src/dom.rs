@@ -60,6 +60,47 @@ pub fn parse_fragment(html: &str) -> Fragment {
     Fragment { dom }
 }
 
+/// An rcdom whole-document parse, scripting enabled (so `noscript` holds
+/// raw text, as in a browser with scripts on).
+///
+/// ```
+/// use safe_markup_check::{element_depth, parse_document};
+///
+/// let doc = parse_document("<p><b>x</b>");
+/// // html > body > p > b
+/// assert_eq!(element_depth(&doc.document), 4);
+/// ```
+pub fn parse_document(html: &str) -> RcDom {
+    let opts = ParseOpts {
+        tree_builder: TreeBuilderOpts {
+            scripting_enabled: true,
+            ..TreeBuilderOpts::default()
+        },
+        ..ParseOpts::default()
+    };
+    html5ever::parse_document(RcDom::default(), opts).one(html)
+}
+
+/// The most elements open at once below `root` (its deepest element's
+/// depth, counting `root`'s children as 1), template contents included.
+///
+/// ```
+/// use safe_markup_check::{element_depth, parse_fragment};
+///
+/// assert_eq!(element_depth(&parse_fragment("<div><p>x</p></div><b>y</b>").root()), 2);
+/// ```
+pub fn element_depth(root: &Handle) -> usize {
+    let mut deepest = 0;
+    let mut stack: Vec<(Handle, usize)> = children(root).into_iter().map(|c| (c, 1)).collect();
+    while let Some((node, depth)) = stack.pop() {
+        if element_name(&node).is_some() {
+            deepest = deepest.max(depth);
+            stack.extend(children(&node).into_iter().map(|c| (c, depth + 1)));
+        }
+    }
+    deepest
+}
+
 /// The children of `node` as the parser sees them: for a `<template>`, the
 /// children of its contents.
 ///

@@ -45,7 +45,10 @@ mod templates;
 mod text;
 mod urls;
 
-pub use dom::{Fragment, attr, children, descendants, element_name, parse_fragment, text_content};
+pub use dom::{
+    Fragment, attr, children, descendants, element_depth, element_name, parse_document,
+    parse_fragment, text_content,
+};
 pub use invariants::{Checker, Expect, Invariant, Stats, Violation, check};
 pub use serialize::{serialize_children, serialize_nodes};
 pub use templates::{SafeFor, Template, check_templates, templates};
@@ -53,4 +56,4 @@ pub use text::{first_difference, snippet};
 pub use urls::{UrlAttr, srcset_urls, url_attr, url_values};
 
 /// The rcdom types the tree helpers take and return.
-pub use markup5ever_rcdom::{Handle, NodeData};
+pub use markup5ever_rcdom::{Handle, NodeData, RcDom};

@@ -8,10 +8,8 @@
 //! when, parsed as a document, the probe is still the wrapper's next
 //! sibling and the wrapper holds exactly the output.
 
-use html5ever::tendril::TendrilSink;
-use html5ever::tree_builder::TreeBuilderOpts;
-use html5ever::{ParseOpts, local_name};
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use html5ever::local_name;
+use markup5ever_rcdom::{Handle, NodeData};
 
 use crate::dom::{self, attr, children, descendants, element_name};
 use crate::invariants::{Invariant, Violation};
@@ -228,7 +226,7 @@ impl Template {
                 format!("template {}: {detail}", self.name),
             ))
         };
-        let document = parse_document(&self.page(output));
+        let document = dom::parse_document(&self.page(output));
         let marked = |value: &str| -> Vec<Handle> {
             let mut found: Vec<Handle> = Vec::new();
             let mut stack = vec![document.document.clone()];
@@ -318,16 +316,4 @@ fn parent_of(node: &Handle) -> Option<Handle> {
     let strong = weak.upgrade();
     node.parent.set(Some(weak));
     strong
-}
-
-/// A whole-document parse, scripting on (so `noscript` holds raw text).
-fn parse_document(html: &str) -> RcDom {
-    let opts = ParseOpts {
-        tree_builder: TreeBuilderOpts {
-            scripting_enabled: true,
-            ..TreeBuilderOpts::default()
-        },
-        ..ParseOpts::default()
-    };
-    html5ever::parse_document(RcDom::default(), opts).one(html)
 }
