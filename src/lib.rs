@@ -104,9 +104,9 @@ mod url;
 pub use error::{CleanError, CleanErrorKind, PolicyError, PolicyErrorKind};
 pub use limits::{Limit, Limits};
 pub use plain_text::TextOptions;
+pub use policy::SpecialTags;
 pub use policy::{Policy, PolicyBuilder, RelativeUrls, TagAction};
 pub use report::{Change, ChangeKind, Count, Report, Rule};
-pub use transform::SpecialTags;
 
 /// The result of [`Policy::clean_report`]: the safe HTML and what was
 /// removed or changed to get it.

@@ -295,7 +295,7 @@ impl Sanitizer<'_> {
             // Template contents live outside the tree; never emitted.
             TagAction::Drop
         } else {
-            self.policy.action_for_element(&name)
+            self.policy.action_for_element(&name.local, name.is_html())
         };
         let mut rule = match action {
             TagAction::Drop => Rule::Dropped,
