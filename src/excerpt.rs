@@ -84,7 +84,7 @@ impl Policy {
     /// assert_eq!(Policy::text().excerpt("a <b> c d", 6), "a &lt;b&gt;…");
     /// ```
     pub fn excerpt(&self, input: &str, max_chars: usize) -> String {
-        let (mut dom, root) = self.output_dom(input);
+        let (mut dom, root) = crate::pipeline::output_dom(self, input);
         cut(&mut dom, root, max_chars);
         let mut html = String::new();
         serialize::serialize(&dom, root, &mut html);

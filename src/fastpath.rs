@@ -55,7 +55,7 @@ use crate::lexer::{self, Lexed};
 use crate::nesting;
 use crate::policy::{Policy, TagAction};
 use crate::report::Report;
-use crate::sanitize::{child_bits, comment_is_safe, kept_attributes, misnested, uncontained};
+use crate::rules::{child_bits, comment_is_safe, kept_attributes, misnested, uncontained};
 use crate::serialize::{escape_attr, escape_text, find_stop};
 use crate::tags;
 
@@ -78,19 +78,13 @@ pub(crate) fn eligible(policy: &Policy) -> bool {
     !policy.text_only && !policy.report_spans && !t.line_breaks && !t.linkify
 }
 
-/// `policy.clean(input)`, if the fast path can prove it gives the same
-/// bytes; `None` means: run the full pipeline.
-pub(crate) fn clean(policy: &Policy, input: &str) -> Option<String> {
-    match answer(policy, input) {
-        Answer::Whole(html) => Some(html),
-        Answer::Prefix { .. } | Answer::None(_) => None,
-    }
-}
-
 /// How much of an input the fast path cleans.
 pub(crate) enum Answer<'a> {
     /// All of it: `policy.clean(input)`.
     Whole(String),
+    /// The full pipeline surely crosses a limit on this input: then
+    /// `policy.clean(input)` is the input shown as text.
+    OverLimit,
     /// `html` is the output for `input[..rest]`; the full pipeline is to
     /// clean `input[rest..]` with what that start left of the limits (see
     /// [`Restart`]).
@@ -181,7 +175,7 @@ pub(crate) fn answer<'a>(policy: &Policy, input: &'a str) -> Answer<'a> {
     // Past a limit the parse of the whole input fails, with a start
     // cleaned here or not.
     if fast.over_limit {
-        return Answer::Whole(policy.as_text_fallback(input));
+        return Answer::OverLimit;
     }
     match fast.restart {
         Some(r) if !paragraphs && lexed.is_none() => {
@@ -481,7 +475,7 @@ enum Fate {
 /// An element on the stack of open elements.
 struct Open {
     name: LocalName,
-    /// The parser's state bits inside it (see `sanitize::child_bits`),
+    /// The parser's state bits inside it (see `rules::child_bits`),
     /// over every open element.
     parse_bits: u16,
     fate: Fate,

@@ -28,11 +28,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use html5ever::LocalName;
-
-use crate::parse::StartTag;
-use crate::policy::{Policy, TagAction};
-use crate::transform;
+/// A start tag the lexical step passed on to the parser: its name as the
+/// tokenizer reads it, and its byte range in the input.
+pub(crate) type StartTag = (String, (u32, u32));
 
 /// What the lexer does with one tag, as the caller's policy decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -667,40 +665,6 @@ fn scan_tag(bytes: &[u8], start: usize) -> Tag {
         end: None,
         attributes,
         self_closing: false,
-    }
-}
-
-impl Rules for Policy {
-    fn escape_mode(&self) -> bool {
-        self.escape_mode
-    }
-
-    fn decide(&self, name: &str) -> Decision {
-        if self.transforms.special_tags.is_some()
-            && let Some(special) = transform::special_kind(name)
-        {
-            return Decision::Special(special);
-        }
-        if self.escape_mode && self.action_for(&LocalName::from(name)) == TagAction::Escape {
-            Decision::Escape
-        } else {
-            Decision::Pass
-        }
-    }
-
-    fn max_attributes(&self) -> usize {
-        self.limits.max_attributes
-    }
-
-    fn mark_spans(&self) -> bool {
-        self.report_spans
-    }
-
-    fn special_valid(&self, special: Special, body: &str) -> bool {
-        self.transforms
-            .special_tags
-            .as_ref()
-            .is_some_and(|tags| transform::valid_body(tags, special, body))
     }
 }
 

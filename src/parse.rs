@@ -11,7 +11,7 @@ use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink, create_ele
 use html5ever::{LocalName, QualName, TokenizerResult, local_name, ns};
 
 use crate::dom::{Dom, Handle, Sink};
-use crate::lexer::Lexed;
+use crate::lexer::{Lexed, StartTag};
 use crate::limits::{Limit, Limits};
 use crate::tags;
 
@@ -19,10 +19,6 @@ use crate::tags;
 /// (html5ever's per-tag cost grows with depth), large enough to keep the
 /// per-call overhead out of profiles.
 const CHUNK_BYTES: usize = 1024;
-
-/// A start tag the lexical step passed on to the parser: its name as the
-/// tokenizer reads it, and its byte range in the input.
-pub(crate) type StartTag = (String, (u32, u32));
 
 /// The token sink between the tokenizer and the tree builder. When the
 /// policy reports spans, it pairs each start tag token with the lexical

@@ -111,7 +111,7 @@ impl Policy {
     /// );
     /// ```
     pub fn to_text_with(&self, input: &str, options: &TextOptions) -> String {
-        let (dom, root) = self.output_dom(input);
+        let (dom, root) = crate::pipeline::output_dom(self, input);
         write(&dom, root, options)
     }
 }

@@ -7,7 +7,7 @@
 use html5ever::{LocalName, local_name};
 
 use super::{Fast, Tag, Written};
-use crate::sanitize::misnested;
+use crate::rules::misnested;
 
 /// The element an end tag makes.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub(super) enum Made {
 }
 
 /// What end tag `name` makes inside an element with parser state `bits`
-/// (see `sanitize::child_bits`) named `current`.
+/// (see `rules::child_bits`) named `current`.
 fn made(bits: u16, current: &LocalName, name: &str) -> Option<Made> {
     if name.eq_ignore_ascii_case("br") {
         return Some(Made::Br);

@@ -15,7 +15,7 @@
 use html5ever::{LocalName, local_name};
 
 use super::{Fast, Kind, kind};
-use crate::sanitize::A_OPEN;
+use crate::rules::A_OPEN;
 use crate::tags;
 
 impl Fast<'_> {

@@ -23,7 +23,7 @@
 //!
 //! Table and cell are scope boundaries and cell a marker, which the
 //! "in body" rules elsewhere in the fast path never meet otherwise. The
-//! state bits (`sanitize::child_bits`) clear at them as the parser's
+//! state bits (`rules::child_bits`) clear at them as the parser's
 //! scopes do, and `close_implied` never pops through them. Closing a cell
 //! pops what is open in it and clears the list of active formatting
 //! elements back to the cell's marker, so no formatting element popped
