@@ -15,8 +15,8 @@
 use html5ever::local_name;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::Policy;
 use crate::dom::{Dom, Edge, NodeData, NodeId};
+use crate::policy::Policy;
 use crate::serialize;
 use crate::tags;
 
@@ -108,11 +108,6 @@ struct Link {
     end: Option<usize>,
 }
 
-/// HTML's ASCII whitespace, the characters a browser collapses.
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')
-}
-
 fn is_preformatted(name: &html5ever::LocalName) -> bool {
     matches!(*name, local_name!("pre") | local_name!("listing"))
 }
@@ -166,10 +161,10 @@ impl Walk {
             return;
         }
         for (i, g) in text.grapheme_indices(true) {
-            let space = !pre && g.bytes().all(is_space);
+            let space = !pre && g.bytes().all(|b| b.is_ascii_whitespace());
             if self.flow.over_max {
                 // Past the cut: only look for the end of the word.
-                if g.bytes().any(is_space) {
+                if g.bytes().any(|b| b.is_ascii_whitespace()) {
                     self.lookahead_done = true;
                     return;
                 }
@@ -263,7 +258,7 @@ fn flow(dom: &Dom, root: NodeId, max_chars: usize) -> Flow {
 fn trim_end(text: &str, end: usize) -> usize {
     let bytes = text.as_bytes();
     let mut end = end.min(bytes.len());
-    while end > 0 && is_space(bytes[end - 1]) {
+    while end > 0 && bytes[end - 1].is_ascii_whitespace() {
         end -= 1;
     }
     end
@@ -303,7 +298,7 @@ fn cut_point(f: &Flow, over_budget: usize) -> usize {
         if let Some(link) = i.checked_sub(1).and_then(|i| f.links.get(i)) {
             let link_end = link.end.unwrap_or(f.text.len());
             let rest = f.text.as_bytes().get(end..link_end).unwrap_or_default();
-            if rest.iter().any(|&b| !is_space(b)) {
+            if rest.iter().any(|b| !b.is_ascii_whitespace()) {
                 // The next round looks strictly before this link, so the
                 // loop ends.
                 limit = link.start;

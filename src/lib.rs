@@ -79,7 +79,7 @@
 //! tree is iterative, so no input can overflow the stack.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
 mod css;
 mod dom;
@@ -105,29 +105,11 @@ mod url;
 
 pub use error::{CleanError, CleanErrorKind, PolicyError, PolicyErrorKind};
 pub use limits::{Limit, Limits};
+pub use pipeline::Cleaned;
 pub use plain_text::TextOptions;
 pub use policy::SpecialTags;
 pub use policy::{Policy, PolicyBuilder, RelativeUrls, TagAction};
 pub use report::{Change, ChangeKind, Count, Report, Rule};
-
-/// The result of [`Policy::clean_report`]: the safe HTML and what was
-/// removed or changed to get it.
-///
-/// ```
-/// use safe_markup::Policy;
-///
-/// let cleaned = Policy::strict().clean_report("<div>hi</div>");
-/// assert_eq!(cleaned.html, "hi");
-/// assert_eq!(cleaned.report.changes()[0].name, "div");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
-pub struct Cleaned {
-    /// The safe HTML fragment.
-    pub html: String,
-    /// What was removed or changed.
-    pub report: Report,
-}
 
 impl Policy {
     /// Cleans `input` into safe HTML.

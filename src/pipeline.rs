@@ -12,7 +12,26 @@ use crate::limits::{Limit, Limits};
 use crate::nesting::Nesting;
 use crate::policy::Policy;
 use crate::report::{ChangeKind, Report, Rule};
-use crate::{Cleaned, parse, sanitize, serialize, transform};
+use crate::{parse, sanitize, serialize, transform};
+
+/// The result of [`Policy::clean_report`]: the safe HTML and what was
+/// removed or changed to get it.
+///
+/// ```
+/// use safe_markup::Policy;
+///
+/// let cleaned = Policy::strict().clean_report("<div>hi</div>");
+/// assert_eq!(cleaned.html, "hi");
+/// assert_eq!(cleaned.report.changes()[0].name, "div");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Cleaned {
+    /// The safe HTML fragment.
+    pub html: String,
+    /// What was removed or changed.
+    pub report: Report,
+}
 
 /// [`Policy::clean`]: most posts are well-formed, and the fast path writes
 /// those directly, answering only where it gives the full pipeline's

@@ -8,8 +8,8 @@
 
 use html5ever::{LocalName, local_name, ns};
 
-use crate::Policy;
 use crate::dom::{Dom, Edge, NodeData, NodeId};
+use crate::policy::Policy;
 use crate::tags;
 
 /// Options for [`Policy::to_text_with`].
@@ -239,12 +239,16 @@ impl Writer {
     fn text(&mut self, text: &str) {
         let mut rest = text;
         while !rest.is_empty() {
-            let word_start = rest.find(|c: char| !is_space(c)).unwrap_or(rest.len());
+            let word_start = rest
+                .find(|c: char| !c.is_ascii_whitespace())
+                .unwrap_or(rest.len());
             if word_start > 0 {
                 self.gap(Gap::Space);
             }
             rest = &rest[word_start..];
-            let word_end = rest.find(is_space).unwrap_or(rest.len());
+            let word_end = rest
+                .find(|c: char| c.is_ascii_whitespace())
+                .unwrap_or(rest.len());
             self.word(&rest[..word_end]);
             rest = &rest[word_end..];
         }
@@ -260,11 +264,6 @@ impl Writer {
         self.word(inner);
         self.newlines += body.len() - inner.len();
     }
-}
-
-/// HTML's ASCII whitespace, the characters a browser collapses.
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r')
 }
 
 fn write(dom: &Dom, root: NodeId, options: &TextOptions) -> String {
@@ -340,7 +339,10 @@ fn write(dom: &Dom, root: NodeId, options: &TextOptions) -> String {
             }
         }
     }
-    let end = w.out.trim_end_matches(is_space).len();
+    let end = w
+        .out
+        .trim_end_matches(|c: char| c.is_ascii_whitespace())
+        .len();
     w.out.truncate(end);
     w.out
 }

@@ -211,7 +211,7 @@ fn check_parts<'a, 'b>(
 /// the next comma outside parentheses.
 fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
     let bytes = value.as_bytes();
-    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r');
+    let is_space = |b: u8| b.is_ascii_whitespace();
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {

@@ -8,6 +8,7 @@ mod excerpt;
 mod fastpath;
 mod fuzz_seeds;
 mod invariants;
+mod layers;
 mod legacy;
 mod plain_text;
 mod policy;

@@ -130,15 +130,15 @@ fn decode_as<'a>(bytes: &'a [u8], start: usize, encoding: &'static Encoding) -> 
     let body = bytes.get(start..).unwrap_or_default();
     // ASCII reads the same in every ASCII-compatible encoding (which
     // excludes UTF-16 and ISO-2022-JP).
-    if encoding == UTF_8 || (encoding.is_ascii_compatible() && body.is_ascii()) {
-        if let Ok(text) = std::str::from_utf8(body) {
-            return Decoded {
-                text: Cow::Borrowed(text),
-                encoding,
-                bom_len: start,
-                malformed: None,
-            };
-        }
+    if (encoding == UTF_8 || (encoding.is_ascii_compatible() && body.is_ascii()))
+        && let Ok(text) = std::str::from_utf8(body)
+    {
+        return Decoded {
+            text: Cow::Borrowed(text),
+            encoding,
+            bom_len: start,
+            malformed: None,
+        };
     }
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let room = |decoder: &encoding_rs::Decoder, rest: usize| {
@@ -270,7 +270,9 @@ fn prescan(head: &[u8]) -> Option<&'static Encoding> {
         if rest.starts_with(b"<!--") {
             i = find(head, i + 4, b"-->").map_or(head.len(), |end| end + 3);
         } else if starts_with_ignore_case(rest, b"<meta")
-            && rest.get(5).is_some_and(|&b| is_space(b) || b == b'/')
+            && rest
+                .get(5)
+                .is_some_and(|&b| u8::is_ascii_whitespace(&b) || b == b'/')
         {
             i += 5;
             if let Some(encoding) = meta(head, &mut i) {
@@ -283,7 +285,7 @@ fn prescan(head: &[u8]) -> Option<&'static Encoding> {
             // Any other tag: step over its attributes, whose quoted values
             // may hold a `>` or something that looks like a <meta>.
             i += 2;
-            while i < head.len() && !is_space(head[i]) && head[i] != b'>' {
+            while i < head.len() && !u8::is_ascii_whitespace(&head[i]) && head[i] != b'>' {
                 i += 1;
             }
             while attribute(head, &mut i).is_some() {}
@@ -344,7 +346,7 @@ fn meta(head: &[u8], i: &mut usize) -> Option<&'static Encoding> {
 /// The standard's "get an attribute": the next attribute's name and value
 /// (both lowercased), or `None` at the end of the tag or of the input.
 fn attribute(head: &[u8], i: &mut usize) -> Option<(Vec<u8>, Vec<u8>)> {
-    while *i < head.len() && (is_space(head[*i]) || head[*i] == b'/') {
+    while *i < head.len() && (u8::is_ascii_whitespace(&head[*i]) || head[*i] == b'/') {
         *i += 1;
     }
     if *i >= head.len() || head[*i] == b'>' {
@@ -362,8 +364,8 @@ fn attribute(head: &[u8], i: &mut usize) -> Option<(Vec<u8>, Vec<u8>)> {
                 break;
             }
             b'/' | b'>' => return Some((name, value)),
-            b if is_space(b) => {
-                while head.get(*i).is_some_and(|&b| is_space(b)) {
+            b if u8::is_ascii_whitespace(&b) => {
+                while head.get(*i).is_some_and(|&b| u8::is_ascii_whitespace(&b)) {
                     *i += 1;
                 }
                 if head.get(*i) != Some(&b'=') {
@@ -377,7 +379,7 @@ fn attribute(head: &[u8], i: &mut usize) -> Option<(Vec<u8>, Vec<u8>)> {
         *i += 1;
     }
     // The value: quoted, or up to a space or `>`.
-    while head.get(*i).is_some_and(|&b| is_space(b)) {
+    while head.get(*i).is_some_and(|&b| u8::is_ascii_whitespace(&b)) {
         *i += 1;
     }
     match head.get(*i) {
@@ -396,7 +398,7 @@ fn attribute(head: &[u8], i: &mut usize) -> Option<(Vec<u8>, Vec<u8>)> {
         Some(b'>') => Some((name, value)),
         Some(_) => {
             while let Some(&b) = head.get(*i) {
-                if is_space(b) || b == b'>' {
+                if u8::is_ascii_whitespace(&b) || b == b'>' {
                     break;
                 }
                 value.push(b.to_ascii_lowercase());
@@ -413,7 +415,7 @@ fn charset_in_content(content: &[u8]) -> Option<&[u8]> {
     loop {
         let at = find(content, from, b"charset")? + 7;
         let mut j = at;
-        while content.get(j).is_some_and(|&b| is_space(b)) {
+        while content.get(j).is_some_and(|&b| u8::is_ascii_whitespace(&b)) {
             j += 1;
         }
         if content.get(j) != Some(&b'=') {
@@ -421,7 +423,7 @@ fn charset_in_content(content: &[u8]) -> Option<&[u8]> {
             continue;
         }
         j += 1;
-        while content.get(j).is_some_and(|&b| is_space(b)) {
+        while content.get(j).is_some_and(|&b| u8::is_ascii_whitespace(&b)) {
             j += 1;
         }
         let rest = content.get(j..)?;
@@ -434,7 +436,7 @@ fn charset_in_content(content: &[u8]) -> Option<&[u8]> {
             Some(_) => {
                 let end = rest
                     .iter()
-                    .position(|&b| is_space(b) || b == b';')
+                    .position(|&b| u8::is_ascii_whitespace(&b) || b == b';')
                     .unwrap_or(rest.len());
                 Some(&rest[..end])
             }
@@ -455,10 +457,6 @@ fn starts_with_ignore_case(bytes: &[u8], prefix: &[u8]) -> bool {
     bytes
         .get(..prefix.len())
         .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-}
-
-fn is_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
 }
 
 #[cfg(test)]

@@ -177,10 +177,10 @@ fn clean_one(ctx: &Ctx, input: &Input) -> Cleaned {
         }
         Mode::InPlace { .. } if !changed => {}
         Mode::InPlace { backup } => {
-            if let (Input::File { path, .. }, Some(written)) = (input, &written) {
-                if let Err(err) = write::replace(path, written, backup.as_ref()) {
-                    result.fail(&place, err.to_string());
-                }
+            if let (Input::File { path, .. }, Some(written)) = (input, &written)
+                && let Err(err) = write::replace(path, written, backup.as_ref())
+            {
+                result.fail(&place, err.to_string());
             }
         }
     }

@@ -214,10 +214,10 @@ fn clean_input(
                 place,
                 format!("not rewritten: {bad_lines} line{s} could not be cleaned"),
             );
-        } else if outcome.changed {
-            if let Err(err) = replacement.commit(backup.as_ref()) {
-                diag.error(place, err.to_string());
-            }
+        } else if outcome.changed
+            && let Err(err) = replacement.commit(backup.as_ref())
+        {
+            diag.error(place, err.to_string());
         }
         // Unchanged: the replacement is dropped, its temporary file removed.
     }

@@ -152,10 +152,10 @@ impl Replacement {
             .map_err(|err| WriteError::Rename(err.error))?;
         // Make the rename itself durable. Not every platform can sync a
         // directory; the content is already safe either way.
-        if let Some(dir) = self.target.parent() {
-            if let Ok(dir) = File::open(dir) {
-                let _ = dir.sync_all();
-            }
+        if let Some(dir) = self.target.parent()
+            && let Ok(dir) = File::open(dir)
+        {
+            let _ = dir.sync_all();
         }
         Ok(())
     }

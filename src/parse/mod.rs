@@ -10,10 +10,13 @@ use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult, Tokenizer
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink, create_element};
 use html5ever::{LocalName, QualName, TokenizerResult, local_name, ns};
 
-use crate::dom::{Dom, Handle, Sink};
+mod sink;
+
+use crate::dom::Dom;
 use crate::lexer::{Lexed, StartTag};
 use crate::limits::{Limit, Limits};
 use crate::tags;
+use sink::{Handle, Sink};
 
 /// Small enough that a limit crossed inside a chunk costs little extra work
 /// (html5ever's per-tag cost grows with depth), large enough to keep the
