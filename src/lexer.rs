@@ -194,12 +194,59 @@ struct Lexer<'a> {
     lt: usize,
     /// The decisions made so far, by name (see `decide`).
     decided: Vec<(u64, Decision)>,
-    /// The first `>` at or after an offset, as last looked up (see
-    /// `next_gt`).
+    ends: Ends,
+}
+
+/// What scans for the end of a comment or declaration found, kept so that
+/// no stretch of the input is scanned twice for the same answer: openers
+/// that never end (`<!--x>`, `<?`, `</ ` repeated) each asked to the end
+/// of the input, which made those inputs quadratic.
+pub(crate) struct Ends {
+    /// The first `>` at or after an offset, as last looked up.
     gt: Option<(usize, Option<usize>)>,
     /// No comment whose text starts at or after this offset ends (a scan
     /// from here found no `-->` or `--!>`), or `usize::MAX`.
     open_comments_from: usize,
+}
+
+impl Ends {
+    pub(crate) fn new() -> Ends {
+        Ends {
+            gt: None,
+            open_comments_from: usize::MAX,
+        }
+    }
+
+    /// The first `>` in `bytes` at or after `from`. Readers move forward,
+    /// so the last answer still holds if it lies at or after `from` (there
+    /// is no `>` between the two offsets).
+    pub(crate) fn next_gt(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
+        if let Some((asked, found)) = self.gt {
+            if asked <= from && found.is_none_or(|gt| gt >= from) {
+                return found;
+            }
+        }
+        let found = memchr::memchr(b'>', bytes.get(from..)?).map(|p| from + p);
+        self.gt = Some((from, found));
+        found
+    }
+
+    /// `comment_len` of the comment whose text starts at `body`. A scan
+    /// that found no end from an earlier comment's text holds for every
+    /// later one: the end it looks for would have been found then.
+    pub(crate) fn comment_len(&mut self, bytes: &[u8], body: usize) -> Option<usize> {
+        let rest = bytes.get(body..)?;
+        short_comment_len(rest).or_else(|| {
+            if body >= self.open_comments_from {
+                return None;
+            }
+            let len = comment_end(rest);
+            if len.is_none() {
+                self.open_comments_from = body;
+            }
+            len
+        })
+    }
 }
 
 /// A tag as the tokenizer reads it.
@@ -247,8 +294,7 @@ impl<'a> Lexer<'a> {
             stray_lt: 0,
             lt: 0,
             decided: Vec::new(),
-            gt: None,
-            open_comments_from: usize::MAX,
+            ends: Ends::new(),
         }
     }
 
@@ -525,20 +571,7 @@ impl<'a> Lexer<'a> {
     /// the input would swallow the rest of it, so that one becomes text.
     fn comment(&mut self, lt: usize) -> usize {
         let body = lt + 4;
-        let rest = &self.bytes[body..];
-        // A scan that found no end from an earlier comment's text holds
-        // for every later one: `<!--x>` repeated would otherwise scan the
-        // rest of the input once per opener.
-        let len = short_comment_len(rest).or_else(|| {
-            if body >= self.open_comments_from {
-                return None;
-            }
-            let len = comment_end(rest);
-            if len.is_none() {
-                self.open_comments_from = body;
-            }
-            len
-        });
+        let len = self.ends.comment_len(self.bytes, body);
         match len {
             Some(len) => body + len,
             None => {
@@ -554,7 +587,7 @@ impl<'a> Lexer<'a> {
     /// the parser makes a comment of it (removed and reported). One that
     /// reaches the end of the input becomes text either way.
     fn declaration(&mut self, lt: usize, escape_mode: bool) -> usize {
-        match self.next_gt(lt) {
+        match self.ends.next_gt(self.bytes, lt) {
             Some(gt) if !escape_mode => gt + 1,
             Some(_) => {
                 self.escape_range(lt..lt + 1);
@@ -566,23 +599,6 @@ impl<'a> Lexer<'a> {
                 lt + 1
             }
         }
-    }
-
-    /// The first `>` at or after `from`. Lexing resumes one byte after a
-    /// declaration shown as text, so the next opener asks again from a
-    /// little further on: the last answer still holds if it lies at or
-    /// after `from` (there is no `>` between the two offsets), which keeps
-    /// `<?` repeated before one distant `>`, or none, from scanning the
-    /// same stretch once per opener.
-    fn next_gt(&mut self, from: usize) -> Option<usize> {
-        if let Some((asked, found)) = self.gt {
-            if asked <= from && found.is_none_or(|gt| gt >= from) {
-                return found;
-            }
-        }
-        let found = memchr::memchr(b'>', &self.bytes[from..]).map(|p| from + p);
-        self.gt = Some((from, found));
-        found
     }
 }
 
