@@ -204,6 +204,7 @@ impl<'a> Fast<'a> {
             input: text,
             bytes: text.as_bytes(),
             pos: 0,
+            ends: lexer::Ends::new(),
             out: String::with_capacity(text.len()),
             open: Vec::new(),
             levels: vec![Sibling::None],
@@ -523,6 +524,8 @@ struct Fast<'a> {
     input: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// The scans for comment and declaration ends so far.
+    ends: lexer::Ends,
     out: String,
     open: Vec<Open>,
     /// For the root and each open kept element, the last node written
@@ -686,6 +689,16 @@ impl Fast<'_> {
             let mut surely = false;
             if b == b'<' {
                 match self.bytes.get(self.pos + 1) {
+                    // A comment or declaration that never ends: the
+                    // lexical step makes its `<` text, as a stray one.
+                    _ if self.never_ends() => {
+                        if self.in_table_context() {
+                            return None;
+                        }
+                        self.stray_lt(was_text)?;
+                        after_text = true;
+                        surely = true;
+                    }
                     Some(c) if c.is_ascii_alphabetic() => {
                         self.note_restart();
                         self.charge_token()?;
@@ -715,27 +728,7 @@ impl Fast<'_> {
                     // would foster-parent with the text after it).
                     _ if self.in_table_context() => return None,
                     _ => {
-                        if !was_text {
-                            self.count_node()?;
-                            self.charge_token()?;
-                        }
-                        // Each `<` before another is text too: a run of
-                        // them is written at once, but for the last, which
-                        // the next round reads with what follows it.
-                        let run = self.bytes[self.pos..]
-                            .iter()
-                            .take_while(|&&b| b == b'<')
-                            .count();
-                        let text = run.saturating_sub(1).max(1);
-                        if !self.hidden() {
-                            // As `escape_text` writes each.
-                            self.out.reserve(text * 4);
-                            for _ in 0..text {
-                                self.out.push_str("&lt;");
-                            }
-                        }
-                        self.note_text(b'<');
-                        self.pos += text;
+                        self.stray_lt(was_text)?;
                         after_text = true;
                         surely = true;
                     }
@@ -764,6 +757,52 @@ impl Fast<'_> {
         self.charge(1)?;
         self.close_all();
         Some(())
+    }
+
+    /// A `<` that is text at `self.pos`, and any run of `<` after it.
+    fn stray_lt(&mut self, was_text: bool) -> Option<()> {
+        if !was_text {
+            self.count_node()?;
+            self.charge_token()?;
+        }
+        // Each `<` before another is text too: a run of them is written
+        // at once, but for the last, which the next round reads with what
+        // follows it.
+        let run = self.bytes[self.pos..]
+            .iter()
+            .take_while(|&&b| b == b'<')
+            .count();
+        let text = run.saturating_sub(1).max(1);
+        if !self.hidden() {
+            // As `escape_text` writes each.
+            self.out.reserve(text * 4);
+            for _ in 0..text {
+                self.out.push_str("&lt;");
+            }
+        }
+        self.note_text(b'<');
+        self.pos += text;
+        Some(())
+    }
+
+    /// Whether a comment (`<!--`) or declaration (`<!`, `<?`, `</` not
+    /// before a letter or `>`) starts at `self.pos` and never ends; the
+    /// lexical step shows its `<` as text. (Giving up on it instead sent
+    /// `<?` repeated, and the like, to the full pipeline, at many times
+    /// the corpus's cost per byte.)
+    fn never_ends(&mut self) -> bool {
+        let at = self.pos;
+        match self.bytes.get(at + 1) {
+            Some(b'!') if self.input[at..].starts_with("<!--") => {
+                self.ends.comment_len(self.bytes, at + 4).is_none()
+            }
+            Some(b'!' | b'?') => self.ends.next_gt(self.bytes, at).is_none(),
+            Some(b'/') => match self.bytes.get(at + 2) {
+                Some(c) if c.is_ascii_alphabetic() || *c == b'>' => false,
+                _ => self.ends.next_gt(self.bytes, at).is_none(),
+            },
+            _ => false,
+        }
     }
 
     /// Charges `tokens` tokens at what each can cost at most: the depth of

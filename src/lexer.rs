@@ -192,6 +192,60 @@ struct Lexer<'a> {
     lt: usize,
     /// The decisions made so far, by name (see `decide`).
     decided: Vec<(u64, Decision)>,
+    ends: Ends,
+}
+
+/// What scans for the end of a comment or declaration found, kept so that
+/// no stretch of the input is scanned twice for the same answer: openers
+/// that never end (`<!--x>`, `<?`, `</ ` repeated) each asked to the end
+/// of the input, which made those inputs quadratic.
+pub(crate) struct Ends {
+    /// The first `>` at or after an offset, as last looked up.
+    gt: Option<(usize, Option<usize>)>,
+    /// No comment whose text starts at or after this offset ends (a scan
+    /// from here found no `-->` or `--!>`), or `usize::MAX`.
+    open_comments_from: usize,
+}
+
+impl Ends {
+    pub(crate) fn new() -> Ends {
+        Ends {
+            gt: None,
+            open_comments_from: usize::MAX,
+        }
+    }
+
+    /// The first `>` in `bytes` at or after `from`. Readers move forward,
+    /// so the last answer still holds if it lies at or after `from` (there
+    /// is no `>` between the two offsets).
+    pub(crate) fn next_gt(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
+        if let Some((asked, found)) = self.gt
+            && asked <= from
+            && found.is_none_or(|gt| gt >= from)
+        {
+            return found;
+        }
+        let found = memchr::memchr(b'>', bytes.get(from..)?).map(|p| from + p);
+        self.gt = Some((from, found));
+        found
+    }
+
+    /// `comment_len` of the comment whose text starts at `body`. A scan
+    /// that found no end from an earlier comment's text holds for every
+    /// later one: the end it looks for would have been found then.
+    pub(crate) fn comment_len(&mut self, bytes: &[u8], body: usize) -> Option<usize> {
+        let rest = bytes.get(body..)?;
+        short_comment_len(rest).or_else(|| {
+            if body >= self.open_comments_from {
+                return None;
+            }
+            let len = comment_end(rest);
+            if len.is_none() {
+                self.open_comments_from = body;
+            }
+            len
+        })
+    }
 }
 
 /// A tag as the tokenizer reads it.
@@ -239,6 +293,7 @@ impl<'a> Lexer<'a> {
             stray_lt: 0,
             lt: 0,
             decided: Vec::new(),
+            ends: Ends::new(),
         }
     }
 
@@ -515,7 +570,8 @@ impl<'a> Lexer<'a> {
     /// the input would swallow the rest of it, so that one becomes text.
     fn comment(&mut self, lt: usize) -> usize {
         let body = lt + 4;
-        match comment_len(&self.bytes[body..]) {
+        let len = self.ends.comment_len(self.bytes, body);
+        match len {
             Some(len) => body + len,
             None => {
                 self.escape_range(lt..lt + 1);
@@ -530,8 +586,8 @@ impl<'a> Lexer<'a> {
     /// the parser makes a comment of it (removed and reported). One that
     /// reaches the end of the input becomes text either way.
     fn declaration(&mut self, lt: usize, escape_mode: bool) -> usize {
-        match memchr::memchr(b'>', &self.bytes[lt..]) {
-            Some(p) if !escape_mode => lt + p + 1,
+        match self.ends.next_gt(self.bytes, lt) {
+            Some(gt) if !escape_mode => gt + 1,
             Some(_) => {
                 self.escape_range(lt..lt + 1);
                 lt + 1
@@ -673,12 +729,23 @@ fn scan_tag(bytes: &[u8], start: usize) -> Tag {
 /// `-->` or `--!>`, or at once for `<!-->` and `<!--->`; `None` if it is
 /// still open at the end of the input.
 pub(crate) fn comment_len(rest: &[u8]) -> Option<usize> {
+    short_comment_len(rest).or_else(|| comment_end(rest))
+}
+
+/// `<!-->` and `<!--->`, which the tokenizer ends at once.
+fn short_comment_len(rest: &[u8]) -> Option<usize> {
     if rest.starts_with(b">") {
         return Some(1);
     }
     if rest.starts_with(b"->") {
         return Some(2);
     }
+    None
+}
+
+/// The length of a comment's text up to and including its `-->` or
+/// `--!>`, not counting the two short forms.
+fn comment_end(rest: &[u8]) -> Option<usize> {
     // The first `>` after `--` or `--!` ends it. (Searching for `-->` and
     // `--!>` separately would scan to the end of the input for the one
     // that is absent, once per comment; and the matches of `--` do not
@@ -735,6 +802,12 @@ mod tests {
             ("<!-- x --->y<h1>", "<!-- x --->y&lt;h1>"),
             ("<!-- x ---!>y<h1>", "<!-- x ---!>y&lt;h1>"),
             ("<!-- open", "&lt;!-- open"),
+            // Once no comment ends, none later does; until then each
+            // opener is read on its own.
+            ("<!--x><!--y>", "&lt;!--x>&lt;!--y>"),
+            ("<!--x><!-- y -->z<!--", "<!--x><!-- y -->z&lt;!--"),
+            ("<?a<?b>c<?d", "&lt;?a&lt;?b>c&lt;?d"),
+            ("</ a></ b", "&lt;/ a>&lt;/ b"),
             ("<!DOCTYPE html>", "&lt;!DOCTYPE html>"),
             ("</>", "&lt;/>"),
             ("<b title=\"x", "&lt;b title=\"x"),

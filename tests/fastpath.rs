@@ -390,6 +390,13 @@ fn fast_path_cases() {
         // comment or end tag.
         "1 <<<< 2<<<b>x</b><<</b> <<!-- c --><<a href=/y>z</a> <<",
         "<table>\n <thead><tr><th scope=col>h</th></tr></thead>\n <tbody><tr><td colspan=2>1</td></tr></tbody>\n</table>",
+        // Comments and declarations that never end: their `<` is text.
+        "<!DOCTYPE html",
+        "<!--x><!--y> <!",
+        "a<?b <?c<<?d",
+        "x</ y</",
+        "<b>a<!-- open</b> <i>b</i>",
+        "<!-- c --> x <!-- open",
     ];
     for input in answered {
         let fast = policy.clean_fast(input);
@@ -407,7 +414,6 @@ fn fast_path_cases() {
         "<pre>\n\n&#10;x</pre>",
         "<pre><font>x</font></pre>",
         "<textarea>unterminated",
-        "<!DOCTYPE html",
         "nul\0",
         "&#65 numeric without semicolon",
         "&#128;",

@@ -28,6 +28,12 @@ fn next_url(text: &str, from: usize) -> Option<(usize, usize)> {
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || "/@.:-_=&?#%+~".contains(c));
+        // Decided before reading the run: `ahttp://` repeated would read
+        // the rest of the run once per candidate.
+        if glued {
+            search = lower_at + 1;
+            continue;
+        }
         let mut end = lower_at;
         for (i, c) in text[lower_at..].char_indices() {
             if c.is_whitespace() || c.is_control() || "<>\"'`".contains(c) {
@@ -37,7 +43,10 @@ fn next_url(text: &str, from: usize) -> Option<(usize, usize)> {
         }
         end = trim_url_end(&text[lower_at..end]) + lower_at;
         let after_scheme = lower_at + text[lower_at..].find("://").map_or(0, |p| p + 3);
-        if glued || end <= after_scheme {
+        // A run rejected here is all scheme and trimmed punctuation, which
+        // holds no other candidate, so stepping on by one reads it once
+        // more at most.
+        if end <= after_scheme {
             search = lower_at + 1;
             continue;
         }
@@ -53,24 +62,37 @@ fn starts_with_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
 /// around it: `.,;:!?` and closing brackets that have no opening one in
 /// the URL (`(see http://x.test/a_(b))` keeps the inner pair).
 fn trim_url_end(url: &str) -> usize {
+    // The brackets of `url[..end]`, counted once and kept up to date as
+    // `end` moves back: counting them again for each trimmed character
+    // made `http://x.test/` followed by many `)` quadratic.
+    let mut counts = [0usize; 6];
+    for c in url.chars() {
+        if let Some(k) = bracket(c) {
+            counts[k] += 1;
+        }
+    }
     let mut end = url.len();
     loop {
         let Some(last) = url[..end].chars().next_back() else {
             return end;
         };
-        let unbalanced = |open: char, close: char| {
-            last == close && url[..end].matches(open).count() < url[..end].matches(close).count()
-        };
-        if ".,;:!?*".contains(last)
-            || unbalanced('(', ')')
-            || unbalanced('[', ']')
-            || unbalanced('{', '}')
-        {
+        // A closing bracket with fewer opening ones before it.
+        let unbalanced = bracket(last).is_some_and(|k| k % 2 == 1 && counts[k - 1] < counts[k]);
+        if ".,;:!?*".contains(last) || unbalanced {
             end -= last.len_utf8();
+            if let Some(k) = bracket(last) {
+                counts[k] -= 1;
+            }
         } else {
             return end;
         }
     }
+}
+
+/// The slot of a bracket in `trim_url_end`'s counts: an opening one at an
+/// even index, its closing one just after.
+fn bracket(c: char) -> Option<usize> {
+    "()[]{}".find(c)
 }
 
 pub(crate) fn linkify(dom: &mut Dom, root: NodeId, policy: &Policy) {
@@ -170,5 +192,61 @@ mod tests {
             urls("two http://a.test http://b.test!"),
             ["http://a.test", "http://b.test"]
         );
+        // Closing brackets past the balanced ones are the sentence's,
+        // however many there are.
+        assert_eq!(
+            urls(&format!("(see http://x.test/a_(b]){}.", ")]".repeat(40))),
+            ["http://x.test/a_(b])"]
+        );
+        assert_eq!(urls("http://x.test/[a](b){c}"), ["http://x.test/[a](b){c}"]);
+        // A glued candidate is skipped, not the URL after it.
+        assert_eq!(
+            urls(&format!(
+                "{}http://x.test/ ahttp://y.test/",
+                "ahttp://".repeat(30)
+            )),
+            Vec::<&str>::new()
+        );
+        assert_eq!(urls("http://.... https://x.test/"), ["https://x.test/"]);
+    }
+
+    /// `trim_url_end` as it was first written, counting the brackets of
+    /// what is left for every character it looks at.
+    fn trim_by_recounting(url: &str) -> usize {
+        let mut end = url.len();
+        while let Some(last) = url[..end].chars().next_back() {
+            let unbalanced = |open: char, close: char| {
+                last == close
+                    && url[..end].matches(open).count() < url[..end].matches(close).count()
+            };
+            if !(".,;:!?*".contains(last)
+                || unbalanced('(', ')')
+                || unbalanced('[', ']')
+                || unbalanced('{', '}'))
+            {
+                break;
+            }
+            end -= last.len_utf8();
+        }
+        end
+    }
+
+    #[test]
+    fn trim_agrees_with_recounting() {
+        // Every string of up to five of these characters.
+        let alphabet = ["(", ")", "[", "]", "{", "}", ".", "x", "é", "!"];
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(longer);
+            strings.dedup();
+        }
+        for s in &strings {
+            let url = format!("http://x.test/{s}");
+            assert_eq!(trim_url_end(&url), trim_by_recounting(&url), "{url:?}");
+        }
     }
 }
