@@ -12,11 +12,21 @@ pub(crate) fn serialize(dom: &Dom, root: NodeId, out: &mut String) -> usize {
     let mut depth = 0;
     let mut deepest = 0;
     let mut next = dom.first_child(root);
-    // Set while writing the first child of a `pre`, `listing` or
-    // `textarea` (see `open`).
+    // Set while nothing but line feeds has been written in a `pre`,
+    // `listing` or `textarea` (see `open`): at its first child, and at
+    // each later one while the text before it was only line feeds (the
+    // sanitizer leaves text nodes side by side where it removed a node
+    // between them).
     let mut first_in_pre = false;
     while let Some(id) = next {
-        open(dom, id, out, std::mem::take(&mut first_in_pre));
+        let at_start = std::mem::take(&mut first_in_pre);
+        open(dom, id, out, at_start);
+        if at_start
+            && let NodeData::Text(t) = &dom.node(id).data
+            && t.bytes().all(|b| b == b'\n' || b == b'\r')
+        {
+            first_in_pre = true;
+        }
         let element = dom.element(id);
         let descend = element.is_some_and(|e| !tags::is_void(&e.name.local));
         if descend {
@@ -35,6 +45,8 @@ pub(crate) fn serialize(dom: &Dom, root: NodeId, out: &mut String) -> usize {
             if let Some(sibling) = dom.next_sibling(cur) {
                 break Some(sibling);
             }
+            // Out of the element: what follows is not in it.
+            first_in_pre = false;
             match dom.parent(cur) {
                 Some(p) if p != root => {
                     cur = p;
@@ -47,8 +59,8 @@ pub(crate) fn serialize(dom: &Dom, root: NodeId, out: &mut String) -> usize {
     deepest
 }
 
-/// `first_in_pre`: `id` is the first child of a `pre`, `listing` or
-/// `textarea`. The parser drops a newline right after those start tags,
+/// `first_in_pre`: nothing but line feeds comes before `id` in its `pre`,
+/// `listing` or `textarea`. The parser drops a newline right after those start tags,
 /// and a browser's own serializer (`innerHTML` in Chromium) does not write
 /// one back, so content that starts with a newline loses one on every
 /// round trip through the browser: an unstable output, the class mutation

@@ -724,13 +724,21 @@ fn probes_match_the_presets() {
 fn independent_serializer_round_trips() {
     let canonical = concat!(
         r#"<p title="&amp;&quot;&lt;&gt;&nbsp;&#13;'">a&amp;&lt;&gt;&nbsp;&#13;&#xFEFF;"'</p>"#,
-        "<pre>\n\nx</pre><pre>y\n</pre><br><img alt=\"\"><hr><wbr>",
+        "<pre>x</pre><pre>y\n</pre><br><img alt=\"\"><hr><wbr>",
         "<table><tbody><tr><td>1</td></tr></tbody></table><ul><li></li></ul>",
     );
     let parsed = safe_markup_check::parse_fragment(canonical);
     assert_eq!(
         safe_markup_check::serialize_children(&parsed.root()),
         canonical
+    );
+    // As Chromium's `innerHTML`: no newline written back after `<pre>`, so
+    // content that starts with one is not stable (the library never
+    // writes such content).
+    let leading = safe_markup_check::parse_fragment("<pre>\n\nx</pre>");
+    assert_eq!(
+        safe_markup_check::serialize_children(&leading.root()),
+        "<pre>\nx</pre>"
     );
     let messy = "<P TITLE=a&amp;b>x<br/>y</p><pre>\nz</pre>";
     let parsed = safe_markup_check::parse_fragment(messy);
