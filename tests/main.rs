@@ -9,6 +9,7 @@ mod fastpath;
 mod fuzz_seeds;
 mod invariants;
 mod legacy;
+mod linear;
 mod plain_text;
 mod policy;
 mod report_spans;
