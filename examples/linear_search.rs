@@ -143,7 +143,7 @@ fn main() -> ExitCode {
                 }
                 None => preset.work(input),
             };
-            let growth = linear::growth(shape, &work, small, 1, 2);
+            let growth = linear::growth(shape, &work, small, 1, 5);
             let slot = case.preset * 5 + part.unwrap_or(4);
             if corpus_ns[slot].is_none() {
                 corpus_ns[slot] = corpus
