@@ -10,6 +10,7 @@ mod fuzz_seeds;
 mod invariants;
 mod layers;
 mod legacy;
+mod linear;
 mod plain_text;
 mod policy;
 mod report_spans;
