@@ -7,11 +7,21 @@
 # danger is left in the live DOM, or the output mutates when re-parsed. The
 # raw vectors run once as a control that must be caught.
 #
+# Then the structural check (tests/browser/structure.mjs): 26 604 variants
+# of the corpus (tests/browser/variants.mjs: in pre, li, td, blockquote, a,
+# p and div; with CRLF, CR and leading line feeds; with text and comments
+# around) cleaned by each policy and checked in one Chromium page, batched:
+# stable through innerHTML, and contained in the page templates of
+# check/src/templates.rs, also nested 64 divs deep. A sample of the raw
+# variants is its control.
+#
 # Needs: cargo, node 20 + npm, Debian's chromium at /usr/bin/chromium (or
 # CHROMIUM=/path). Environment: CARGO_TARGET_DIR is honoured;
 # HARNESS_CONCURRENCY (default 4) pages at once; HARNESS_FRESH (default
 # document) how often a new page is opened; XSS_CORPUS overrides the corpus
-# folder; HARNESS_OUT the output folder (default TARGET/browser).
+# folder; HARNESS_OUT the output folder (default TARGET/browser);
+# BROWSER_HARNESS=0 skips the per-vector harness and BROWSER_STRUCTURE=0
+# the structural check.
 #
 # HARNESS_FRESH: every vector is always rendered in two new documents (one
 # per mode). `document` (the default here) keeps one page per worker for up
@@ -36,6 +46,9 @@ chromium="${CHROMIUM:-/usr/bin/chromium}"
 # any finding. The threshold sits just under the 448.
 detect_threshold="${DETECT_THRESHOLD:-420}"
 expected_n=924
+# The structural control: of its 461 raw variants, Chromium 156 finds 81
+# unstable or breaking out of a template; the threshold sits under that.
+structure_threshold="${STRUCTURE_THRESHOLD:-70}"
 export HARNESS_FRESH="${HARNESS_FRESH:-document}"
 
 if [ ! -d "$corpus" ]; then
@@ -75,8 +88,14 @@ node -e '
   console.log(`${lines.length} vectors`);
 ' "$corpus" "$out/raw.jsonl"
 
+echo "== variants"
+# Each vector in the containers a policy keeps, with CR, CRLF and leading
+# line feeds, and with text and comments around it (variants.mjs).
+node "$here/variants.mjs" "$corpus" "$out/variants.jsonl" "$out/control.jsonl"
+
 status=0
 summaries=()
+structure_args=()
 # Outputs identical across policies (and the same allowed schemes) are
 # rendered once per run: see --cache in harness.mjs.
 cache="$out/cache.json"
@@ -101,10 +120,23 @@ run_policy() {
     head -20 "$out/$name.cli.stderr" >&2
     status=1
   fi
-  echo "== $name: browser"
-  node "$here/harness.mjs" "$out/$name.jsonl" --label "$name" --schemes "$schemes" \
-    --out "$out/$name.json" --expect-clean --expect-n "$expected_n" --cache "$cache" || status=1
-  summaries+=("$out/$name.json")
+  if [ "${BROWSER_HARNESS:-1}" = 1 ]; then
+    echo "== $name: browser"
+    node "$here/harness.mjs" "$out/$name.jsonl" --label "$name" --schemes "$schemes" \
+      --out "$out/$name.json" --expect-clean --expect-n "$expected_n" --cache "$cache" || status=1
+    summaries+=("$out/$name.json")
+  fi
+  if [ "${BROWSER_STRUCTURE:-1}" = 1 ]; then
+    echo "== $name: clean the variants"
+    cli_status=0
+    "$cli" "$@" --jsonl "$out/variants.jsonl" >"$out/$name.variants.jsonl" 2>"$out/$name.variants.stderr" || cli_status=$?
+    if [ "$cli_status" -ne 0 ]; then
+      echo "FAIL $name: the CLI exited with $cli_status on the variants:" >&2
+      head -20 "$out/$name.variants.stderr" >&2
+      status=1
+    fi
+    structure_args+=(--policy "$name=$out/$name.variants.jsonl")
+  fi
 }
 
 # BROWSER_POLICIES picks a subset (default: all); BROWSER_CONTROL=0 skips
@@ -120,7 +152,21 @@ want diary && run_policy diary "http,https,mailto" --preset diary-untrusted \
   --site-prefix /community --line-breaks --linkify --new-tab --site-host diary.example
 want maximal && run_policy maximal "$maximal_schemes" --policy "$here/maximal.toml"
 
-if [ "${BROWSER_CONTROL:-1}" = 1 ]; then
+# The structural check: every variant's output under every policy, in one
+# Chromium page (stability of innerHTML, containment in the page
+# templates); any unstable output or breakout fails the run.
+if [ "${BROWSER_STRUCTURE:-1}" = 1 ] && [ "${#structure_args[@]}" -gt 0 ]; then
+  echo "== structure: every policy"
+  node "$here/structure.mjs" "${structure_args[@]}" --out "$out/structure.json" \
+    --failures "$out/structure-failures.jsonl" --expect-clean || status=1
+fi
+if [ "${BROWSER_STRUCTURE:-1}" = 1 ] && [ "${BROWSER_CONTROL:-1}" = 1 ]; then
+  echo "== structure: raw variants (control)"
+  node "$here/structure.mjs" --policy "raw=$out/control.jsonl" --out "$out/structure-raw.json" \
+    --expect-detect "$structure_threshold" || status=1
+fi
+
+if [ "${BROWSER_CONTROL:-1}" = 1 ] && [ "${BROWSER_HARNESS:-1}" = 1 ]; then
   echo "== raw (control): browser"
   node "$here/harness.mjs" "$out/raw.jsonl" --label raw --schemes http,https \
     --out "$out/raw.json" --expect-detect "$detect_threshold" --expect-n "$expected_n" || status=1
@@ -128,8 +174,10 @@ if [ "${BROWSER_CONTROL:-1}" = 1 ]; then
 fi
 
 echo
-echo "== counts (vectors; details in $out/*.json)"
-node "$here/harness.mjs" --table "${summaries[@]}"
+if [ "${#summaries[@]}" -gt 0 ]; then
+  echo "== counts (vectors; details in $out/*.json)"
+  node "$here/harness.mjs" --table "${summaries[@]}"
+fi
 echo
 echo "run.sh: $(($(date +%s) - start)) s wall, status $status"
 exit "$status"
