@@ -13,5 +13,6 @@ mod plain_text;
 mod policy;
 mod report_spans;
 mod security;
+mod serve;
 mod snapshots;
 mod url_evasions;
