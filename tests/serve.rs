@@ -573,8 +573,17 @@ fn bad_policy_file_stops_the_start() {
 }
 
 #[test]
-fn policy_check() {
+fn playground_page_and_policy_check() {
     let server = Server::start(&[]);
+    let page = server.get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<iframe id=\"preview\" sandbox=\"\""));
+    let csp = page.header("content-security-policy").unwrap_or_default();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self';"),
+        "{csp}"
+    );
+    assert_eq!(server.get("/assets/app.js").status, 200);
     let check = server.post_json(
         "/v1/policy/check",
         &json!({"toml": "preset = \"ugc\"\ntags = [\"p\",\n  \"style\"]\n"}),
@@ -588,6 +597,7 @@ fn policy_check() {
     assert_eq!(ok.json(), json!({"ok": true}));
 
     let off = Server::start(&["--no-playground"]);
+    assert_eq!(off.get("/").status, 404);
     let inline = off.post_json(
         "/v1/clean",
         &json!({"html": "x", "policy_toml": "preset = \"ugc\""}),

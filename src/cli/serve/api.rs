@@ -51,13 +51,16 @@ impl App {
 }
 
 pub fn router(app: Arc<App>) -> Router {
-    let routes = Router::new()
+    let mut routes = Router::new()
         .route("/v1/clean", post(clean))
         .route("/v1/clean-many", post(clean_many))
         .route("/v1/policy/check", post(check_policy))
         .route("/v1/policies", get(list_policies))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics));
+    if app.playground {
+        routes = routes.merge(super::playground::routes());
+    }
     layered(routes, app)
 }
 

@@ -5,13 +5,14 @@
 //! One module, one job: [`args`] the command line, [`policies`] the named
 //! policies loaded at start, [`api`] the JSON and HTML endpoints,
 //! [`error`] what a request can fail with, [`metrics`] the Prometheus
-//! counters. This file starts the runtime,
+//! counters, [`playground`] the static page. This file starts the runtime,
 //! binds, and shuts down gracefully.
 
 mod api;
 pub mod args;
 mod error;
 mod metrics;
+mod playground;
 mod policies;
 
 use std::fmt;
