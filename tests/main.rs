@@ -15,5 +15,6 @@ mod plain_text;
 mod policy;
 mod report_spans;
 mod security;
+mod serve;
 mod snapshots;
 mod url_evasions;

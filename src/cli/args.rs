@@ -17,6 +17,7 @@ pub const USAGE: &str = "Usage: safe-markup [OPTIONS] [PATH]...";
 pub const HELP: &str = r#"Clean untrusted HTML into safe, well-formed markup.
 
 Usage: safe-markup [OPTIONS] [PATH]...
+       safe-markup serve [OPTIONS]   (HTTP service; see safe-markup serve --help)
 
 With no PATH, or PATH `-`, reads stdin and writes the cleaned HTML to stdout.
 Files are cleaned to stdout one after another, in the order given. A
@@ -201,6 +202,7 @@ pub struct Args {
 }
 
 /// Where the policy comes from.
+#[derive(Clone, Debug)]
 pub enum PolicySource {
     Preset(String),
     File(PathBuf),
@@ -267,6 +269,9 @@ pub enum UsageError {
     BadJobs(String),
     BadExcerpt(String),
     StdinTwice,
+    /// A `serve` option's value does not parse.
+    #[cfg(feature = "serve")]
+    BadServeOption(&'static str, String),
 }
 
 impl Command {
@@ -517,6 +522,10 @@ impl fmt::Display for UsageError {
                 )
             }
             UsageError::StdinTwice => f.write_str("stdin (-) can be given only once"),
+            #[cfg(feature = "serve")]
+            UsageError::BadServeOption(option, value) => {
+                write!(f, "invalid {option} '{value}'")
+            }
         }
     }
 }

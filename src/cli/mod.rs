@@ -26,6 +26,8 @@ mod encode;
 mod files;
 mod jsonl;
 mod report;
+#[cfg(feature = "serve")]
+mod serve;
 mod walk;
 mod write;
 
@@ -88,7 +90,14 @@ pub struct Ctx {
 /// Parses the command line, builds the policy, finds the inputs and
 /// cleans them.
 fn run() -> Result<Outcome, Fatal> {
-    let args = match Command::parse(lexopt::Parser::from_env())? {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    // `serve` only as the first argument: `safe-markup ./serve` still
+    // cleans a file of that name.
+    #[cfg(feature = "serve")]
+    if argv.first().is_some_and(|first| first == "serve") {
+        return run_serve(lexopt::Parser::from_args(argv.into_iter().skip(1)));
+    }
+    let args = match Command::parse(lexopt::Parser::from_args(argv))? {
         Command::Help => return print(args::HELP),
         Command::Version => return print(&format!("{NAME} {VERSION}\n")),
         Command::Clean(args) => args,
@@ -159,6 +168,19 @@ fn run() -> Result<Outcome, Fatal> {
     } else {
         Outcome::Ok
     })
+}
+
+/// `safe-markup serve`: loads the policies (a bad one stops the start with
+/// the error a cleaning run gives) and serves until SIGTERM.
+#[cfg(feature = "serve")]
+fn run_serve(parser: lexopt::Parser) -> Result<Outcome, Fatal> {
+    let args = match serve::args::ServeArgs::parse(parser)? {
+        serve::args::ServeCommand::Help => return print(serve::args::HELP),
+        serve::args::ServeCommand::Serve(args) => args,
+    };
+    let policies = serve::Policies::load(&args)?;
+    serve::run(args, policies).map_err(Fatal::Serve)?;
+    Ok(Outcome::Ok)
 }
 
 fn print(text: &str) -> Result<Outcome, Fatal> {
@@ -270,6 +292,9 @@ pub enum Fatal {
     PolicyOptions(PolicyError),
     /// Writing to stdout failed.
     Output(io::Error),
+    /// `safe-markup serve` could not start or stopped with an error.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeError),
 }
 
 impl Fatal {
@@ -282,6 +307,10 @@ impl Fatal {
             | Fatal::PolicyInvalid { .. }
             | Fatal::PolicyOptions(_) => EXIT_USAGE,
             Fatal::Output(_) => EXIT_INPUT,
+            #[cfg(feature = "serve")]
+            Fatal::Serve(serve::ServeError::Bind { .. } | serve::ServeError::Io(_)) => EXIT_INPUT,
+            #[cfg(feature = "serve")]
+            Fatal::Serve(_) => EXIT_USAGE,
         }
     }
 
@@ -313,6 +342,8 @@ impl fmt::Display for Fatal {
             Fatal::PolicyInvalid { path, source } => write!(f, "{}: {source}", path.display()),
             Fatal::PolicyOptions(source) => write!(f, "invalid policy options: {source}"),
             Fatal::Output(err) => write!(f, "cannot write output: {err}"),
+            #[cfg(feature = "serve")]
+            Fatal::Serve(err) => err.fmt(f),
         }
     }
 }
