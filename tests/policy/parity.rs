@@ -421,3 +421,16 @@ fn clean_text_reads_back_as_the_same_text_everywhere() {
         assert_eq!(text_content(&root), want, "{text:?}");
     }
 }
+
+/// The browser suite's most permissive policy file builds, with the
+/// settings above in it, and they take effect there.
+#[test]
+fn browser_maximal_policy_file_builds() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/maximal.toml");
+    let text = std::fs::read_to_string(path).expect("tests/browser/maximal.toml is readable");
+    let policy = Policy::from_toml(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(
+        policy.clean(r#"<ol type="disc" data-x="1"><li><code class="language-c x">c</code><img loading="eager"></li></ol>"#),
+        r#"<ol data-x="1"><li><code class="language-c">c</code><img loading="lazy"></li></ol>"#
+    );
+}
