@@ -434,3 +434,34 @@ fn browser_maximal_policy_file_builds() {
         r#"<ol data-x="1"><li><code class="language-c">c</code><img loading="lazy"></li></ol>"#
     );
 }
+
+/// Every TOML example in docs/POLICY-FILE.md builds, and each preset
+/// written out as a file is that preset.
+#[test]
+fn policy_file_reference_examples_build_and_match_the_presets() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/POLICY-FILE.md");
+    let doc = std::fs::read_to_string(path).expect("docs/POLICY-FILE.md is readable");
+    let mut heading = String::new();
+    let mut checked = 0;
+    let mut rest = doc.as_str();
+    while let Some(at) = rest.find("```toml\n") {
+        let before = &rest[..at];
+        if let Some(h) = before.rfind("\n### ") {
+            heading = before[h + 5..]
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_matches('`')
+                .to_owned();
+        }
+        let body = &rest[at + 8..];
+        let end = body.find("```").expect("closed code block");
+        let policy = Policy::from_toml(&body[..end]).unwrap_or_else(|e| panic!("{heading}: {e}"));
+        if let Some(preset) = Policy::preset(&heading) {
+            assert_eq!(policy.to_builder(), preset.to_builder(), "preset {heading}");
+            checked += 1;
+        }
+        rest = &body[end..];
+    }
+    assert_eq!(checked, 5, "one file for each preset");
+}
