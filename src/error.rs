@@ -120,6 +120,49 @@ pub enum PolicyErrorKind {
         /// The prefix as given.
         prefix: String,
     },
+    /// An attribute prefix
+    /// ([`allow_attr_prefixes`](crate::PolicyBuilder::allow_attr_prefixes))
+    /// that would admit an event handler, `style`, a URL attribute or
+    /// another name that can never be allowed.
+    UnsafeAttributePrefix {
+        /// The prefix as given.
+        prefix: String,
+        /// A dangerous name it would admit.
+        admits: String,
+    },
+    /// A class name for
+    /// [`allowed_classes`](crate::PolicyBuilder::allowed_classes) that is
+    /// empty, holds whitespace, or has a `*` other than one at the end.
+    InvalidClass {
+        /// The class as given.
+        class: String,
+    },
+    /// One attribute of one tag given two settings that disagree: allowed
+    /// outright and restricted to values or classes, restricted twice, or
+    /// both allowed and forced; or a forced `rel` or `target` on a link,
+    /// which the link settings own.
+    AttributeConflict {
+        /// The tag.
+        tag: String,
+        /// The attribute.
+        attr: String,
+        /// Which settings collide.
+        reason: &'static str,
+    },
+    /// A forced value
+    /// ([`force_attr`](crate::PolicyBuilder::force_attr)) that the
+    /// policy's own checks would remove: a URL whose scheme is not
+    /// allowed, a relative URL where relative URLs are denied, a URL that
+    /// does not parse, a URL list, or a `style` value with a declaration
+    /// the CSS filter drops.
+    ForcedValue {
+        /// The tag.
+        tag: String,
+        /// The attribute.
+        attr: String,
+        /// The value as given.
+        value: String,
+    },
     /// A policy file that is not valid TOML or does not match the schema.
     File {
         /// The TOML parser's message, with line and column.
@@ -194,6 +237,21 @@ impl fmt::Display for PolicyError {
             PolicyErrorKind::InvalidIdPrefix { prefix } => write!(
                 f,
                 "id prefix `{prefix}` must be ASCII letters, digits, `-` and `_`, and not empty"
+            ),
+            PolicyErrorKind::UnsafeAttributePrefix { prefix, admits } => write!(
+                f,
+                "attribute prefix `{prefix}` cannot be allowed: it admits `{admits}`"
+            ),
+            PolicyErrorKind::InvalidClass { class } => write!(
+                f,
+                "`{class}` is not a class name (no whitespace; `*` only at the end, after a prefix)"
+            ),
+            PolicyErrorKind::AttributeConflict { tag, attr, reason } => {
+                write!(f, "attribute `{attr}` on `{tag}`: {reason}")
+            }
+            PolicyErrorKind::ForcedValue { tag, attr, value } => write!(
+                f,
+                "forced value `{value}` of `{attr}` on `{tag}` would be removed by the policy's own checks"
             ),
             PolicyErrorKind::File { message } => write!(f, "invalid policy file: {message}"),
         }

@@ -69,13 +69,21 @@ mod tables;
 use names::{Names, Tag};
 
 /// Whether the fast path can serve this policy at all: it models
-/// neither the line-break and link transforms nor report spans. (Escape
-/// mode and special tags it meets on the lexical step's text, and
-/// paragraphs it applies to its output where `paragraphs.rs` models them:
-/// see [`answer`].)
+/// neither the line-break and link transforms nor report spans, nor
+/// forced attributes (it writes a tag without attributes as typed, where
+/// the policy would add its own). (Escape mode and special tags it meets
+/// on the lexical step's text, and paragraphs it applies to its output
+/// where `paragraphs.rs` models them: see [`answer`].) Value lists, class
+/// lists and attribute prefixes it follows: it keeps the attributes
+/// `attr_allowed` keeps, and `kept_attributes` decides their values on
+/// both paths.
 pub(crate) fn eligible(policy: &Policy) -> bool {
     let t = &policy.transforms;
-    !policy.text_only && !policy.report_spans && !t.line_breaks && !t.linkify
+    !policy.text_only
+        && !policy.report_spans
+        && !t.line_breaks
+        && !t.linkify
+        && policy.forced.is_empty()
 }
 
 /// How much of an input the fast path cleans.

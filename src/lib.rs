@@ -111,6 +111,61 @@ pub use policy::SpecialTags;
 pub use policy::{Policy, PolicyBuilder, RelativeUrls, TagAction};
 pub use report::{Change, ChangeKind, Count, Report, Rule};
 
+/// Escapes `text` for any place in HTML where text goes: element content
+/// and attribute values, quoted with `"` or `'` or not quoted at all
+/// (ammonia's `clean_text`, PHP's `htmlspecialchars` and then some). No
+/// markup survives: the result shows `text` as typed.
+///
+/// Escaped: `&` `<` `>` `"` `'` (they start markup or end a quoted
+/// value), and, for unquoted attribute values, `` ` `` `=` `/` and the
+/// whitespace that ends one (space, tab, line feed, form feed, carriage
+/// return); NUL becomes U+FFFD, as a browser would read it. Every other
+/// character is written as it is.
+///
+/// Not for: the inside of `script` or `style` (JavaScript and CSS have
+/// their own escaping), URL attributes (`href="javascript:…"` is text with
+/// nothing to escape, and still runs: check URLs with a
+/// [`Policy`]), and attributes read as lists or names (`class`, `id`):
+/// the value is one piece of text, not what those parse it into. A
+/// browser drops one line feed right after `<textarea>` and `<pre>`, even
+/// an escaped one: put a line feed of your own first.
+///
+/// ```
+/// use safe_markup::clean_text;
+///
+/// assert_eq!(clean_text("<b>Tom & \"Jerry\"</b>"), "&lt;b&gt;Tom&#32;&amp;&#32;&quot;Jerry&quot;&lt;&#47;b&gt;");
+/// let title = clean_text("x onmouseover=alert(1)");
+/// assert_eq!(format!("<p title={title}>"), "<p title=x&#32;onmouseover&#61;alert(1)>");
+/// assert_eq!(clean_text("naïve café"), "naïve&#32;café");
+/// ```
+pub fn clean_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        let escaped = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            '`' => "&#96;",
+            '=' => "&#61;",
+            '/' => "&#47;",
+            ' ' => "&#32;",
+            '\t' => "&#9;",
+            '\n' => "&#10;",
+            '\x0C' => "&#12;",
+            '\r' => "&#13;",
+            '\0' => "\u{FFFD}",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(escaped);
+    }
+    out
+}
+
 impl Policy {
     /// Cleans `input` into safe HTML.
     ///

@@ -33,6 +33,8 @@ pub enum ChangeKind {
     /// A declaration in a `style` attribute; [`Change::name`] is its
     /// property (empty if it had none).
     Declaration,
+    /// A class name in a `class` attribute; [`Change::name`] is the class.
+    Class,
 }
 
 /// The rule behind a [`Change`].
@@ -67,6 +69,14 @@ pub enum Rule {
     Fostered,
     /// The attribute is not allowed on this element.
     AttributeNotAllowed,
+    /// The attribute is allowed on this element only with certain values
+    /// ([`attr_values`](crate::PolicyBuilder::attr_values)), and this
+    /// value is not one of them.
+    AttributeValueNotAllowed,
+    /// A class name the element's
+    /// [`allowed_classes`](crate::PolicyBuilder::allowed_classes) do not
+    /// list ([`ChangeKind::Class`]).
+    ClassNotAllowed,
     /// The URL's scheme is not allowed (`javascript:`, `data:`, …).
     UrlScheme,
     /// The URL is relative and the policy denies relative URLs.
@@ -96,7 +106,9 @@ pub enum Rule {
     /// A special tag (`<person>`, …) whose content its rules refuse: shown
     /// as text.
     InvalidSpecialTag,
-    /// An element with nothing but whitespace in it, removed (paragraphs).
+    /// An element with nothing but whitespace in it, removed (paragraphs);
+    /// or a `class` attribute with no allowed class left in it, removed
+    /// ([`ChangeKind::Attribute`]).
     Empty,
     /// A limit was crossed; the whole input was shown as text (for
     /// [`Limit::Attributes`], only the tag past it).

@@ -27,6 +27,60 @@ pub(crate) fn is_raw_text(name: &LocalName) -> bool {
     )
 }
 
+/// How an attribute's value holds URLs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum UrlKind {
+    /// The whole value is one URL.
+    Single,
+    /// Whitespace-separated URLs (`ping`, `archive`).
+    List,
+    /// Image candidates: URL, optional descriptors, comma-separated.
+    Srcset,
+}
+
+/// Whether an attribute carries URLs. Checked on every kept attribute, not
+/// only the usual ones, so allowing e.g. `poster` or `background` can never
+/// let a `javascript:` URL through.
+pub(crate) fn url_kind(attr: &str) -> Option<UrlKind> {
+    match attr {
+        "href" | "src" | "cite" | "action" | "formaction" | "poster" | "background"
+        | "longdesc" | "data" | "codebase" | "classid" | "manifest" | "icon" | "profile"
+        | "dynsrc" | "lowsrc" | "itemid" | "xlink:href" | "xml:base" => Some(UrlKind::Single),
+        "ping" | "archive" | "itemtype" => Some(UrlKind::List),
+        "srcset" | "imagesrcset" => Some(UrlKind::Srcset),
+        _ => None,
+    }
+}
+
+/// Every name [`url_kind`] knows, for the policy's build checks (an
+/// attribute prefix may not reach one).
+pub(crate) const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "cite",
+    "action",
+    "formaction",
+    "poster",
+    "background",
+    "longdesc",
+    "data",
+    "codebase",
+    "classid",
+    "manifest",
+    "icon",
+    "profile",
+    "dynsrc",
+    "lowsrc",
+    "itemid",
+    "xlink:href",
+    "xml:base",
+    "ping",
+    "archive",
+    "itemtype",
+    "srcset",
+    "imagesrcset",
+];
+
 /// Elements a policy may not keep for reasons other than raw text, with
 /// the reason given in the build error.
 pub(crate) fn unkeepable_reason(name: &LocalName) -> Option<&'static str> {
@@ -421,5 +475,55 @@ pub(crate) fn implied_wrapper(parent: &LocalName, child: &LocalName) -> Option<L
         ) => Some(local_name!("tr")),
         (&local_name!("table"), &local_name!("col")) => Some(local_name!("colgroup")),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list the build checks read and the match the sanitizer runs
+    /// name the same attributes: a URL attribute missing from the list
+    /// would let a prefix admit it unchecked.
+    #[test]
+    fn url_attribute_list_matches_url_kind() {
+        for name in URL_ATTRIBUTES {
+            assert!(url_kind(name).is_some(), "{name}");
+        }
+        let known: usize = [
+            "href",
+            "src",
+            "cite",
+            "action",
+            "formaction",
+            "poster",
+            "background",
+            "longdesc",
+            "data",
+            "codebase",
+            "classid",
+            "manifest",
+            "icon",
+            "profile",
+            "dynsrc",
+            "lowsrc",
+            "itemid",
+            "xlink:href",
+            "xml:base",
+            "ping",
+            "archive",
+            "itemtype",
+            "srcset",
+            "imagesrcset",
+            "title",
+            "alt",
+            "class",
+            "hrefx",
+            "xsrc",
+        ]
+        .iter()
+        .filter(|n| url_kind(n).is_some())
+        .count();
+        assert_eq!(known, URL_ATTRIBUTES.len());
     }
 }

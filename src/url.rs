@@ -3,35 +3,12 @@
 
 use std::borrow::Cow;
 
-use html5ever::LocalName;
-
 use crate::policy::{Policy, Relative};
 use crate::report::Rule;
 
-/// How an attribute's value holds URLs.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum UrlKind {
-    /// The whole value is one URL.
-    Single,
-    /// Whitespace-separated URLs (`ping`, `archive`).
-    List,
-    /// Image candidates: URL, optional descriptors, comma-separated.
-    Srcset,
-}
-
-/// Whether an attribute carries URLs. Checked on every kept attribute, not
-/// only the usual ones, so allowing e.g. `poster` or `background` can never
-/// let a `javascript:` URL through.
-pub(crate) fn url_kind(attr: &LocalName) -> Option<UrlKind> {
-    match &**attr {
-        "href" | "src" | "cite" | "action" | "formaction" | "poster" | "background"
-        | "longdesc" | "data" | "codebase" | "classid" | "manifest" | "icon" | "profile"
-        | "dynsrc" | "lowsrc" | "itemid" | "xlink:href" | "xml:base" => Some(UrlKind::Single),
-        "ping" | "archive" | "itemtype" => Some(UrlKind::List),
-        "srcset" | "imagesrcset" => Some(UrlKind::Srcset),
-        _ => None,
-    }
-}
+// The table of URL attributes is vocabulary the policy also reads (a
+// prefix or a forced value must not reach one unchecked).
+pub(crate) use crate::tags::{UrlKind, url_kind};
 
 /// Why a URL was refused.
 pub(crate) struct Refused {

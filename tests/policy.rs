@@ -1,4 +1,7 @@
-//! Policy building: presets, builder errors, policy files, sharing.
+//! Policy building: presets, builder errors, policy files, sharing; the
+//! settings sites bring from ammonia and DOMPurify in `parity`.
+
+mod parity;
 
 use safe_markup::{Limit, Limits, Policy, PolicyErrorKind, RelativeUrls, TagAction};
 

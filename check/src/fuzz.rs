@@ -552,13 +552,19 @@ pub fn roundtrip(data: &[u8]) {
 /// The policies the `fastpath` target runs: the presets, [`maximal`], and
 /// a `ugc` variant that turns on what the fast path borrows from the
 /// sanitizer (URL rewriting, link `rel` and `target`, id prefixes, inline
-/// CSS, dropped elements). The diary presets check escape mode and the
-/// paragraphs the fast path makes of its output; `text` checks that it
-/// declines; the two with small limits, its answer past a limit.
+/// CSS, dropped elements), and one with value lists, classes per tag
+/// and attribute prefixes, which both paths decide in one function. The
+/// diary presets check escape mode and the paragraphs the fast path makes
+/// of its output; `text` checks that it declines; the two with small
+/// limits, its answer past a limit.
 ///
 /// ```
-/// let names: Vec<_> = safe_markup_check::fuzz::fastpath_policies().iter().map(|(n, _)| *n).collect();
+/// let policies = safe_markup_check::fuzz::fastpath_policies();
+/// let names: Vec<_> = policies.iter().map(|(n, _)| *n).collect();
 /// assert!(names.contains(&"ugc") && names.contains(&"maximal"));
+/// // The refined policy is built as written, not the ugc fallback.
+/// let refined = &policies.iter().find(|(n, _)| *n == "ugc-refined").unwrap().1;
+/// assert_eq!(refined.clean(r#"<p data-x="1">x</p>"#), r#"<p data-x="1">x</p>"#);
 /// ```
 pub fn fastpath_policies() -> &'static [(&'static str, Policy)] {
     static POLICIES: OnceLock<Vec<(&'static str, Policy)>> = OnceLock::new();
@@ -574,6 +580,18 @@ pub fn fastpath_policies() -> &'static [(&'static str, Policy)] {
             .site_hosts(["diary.example"])
             .relative_urls(RelativeUrls::Rewrite("https://diary.example/x/".into()))
             .drop_tags(["aside", "small"])
+            .build()
+            .unwrap_or_else(|_| Policy::ugc());
+        // Value lists, classes and prefixes, which the fast path follows
+        // (forced attributes make it decline, so they are left out).
+        let refined = Policy::ugc()
+            .to_builder()
+            .attr_values("ol", "type", ["1", "a", "i"])
+            .attr_values("a", "target", ["_blank"])
+            .allowed_classes("code", ["language-*", "hljs"])
+            .allowed_classes("span", ["spoiler"])
+            .allow_generic_attrs(["class"])
+            .allow_attr_prefixes(["data-", "aria-"])
             .build()
             .unwrap_or_else(|_| Policy::ugc());
         // Limits a short input can reach, where the fast path answers
@@ -598,6 +616,7 @@ pub fn fastpath_policies() -> &'static [(&'static str, Policy)] {
             ("diary-untrusted", Policy::diary_untrusted()),
             ("maximal", maximal()),
             ("ugc-variant", variant),
+            ("ugc-refined", refined),
         ]
     })
 }
@@ -878,6 +897,14 @@ pub struct PolicySpec {
     pub style: Option<bool>,
     /// `id_prefix`, if called.
     pub id_prefix: Option<String>,
+    /// `attr_values` calls: tag, attribute, values.
+    pub attr_values: Vec<(String, String, Vec<String>)>,
+    /// `allowed_classes` calls: tag, classes.
+    pub classes: Vec<(String, Vec<String>)>,
+    /// `allow_attr_prefixes`, if called.
+    pub attr_prefixes: Option<Vec<String>>,
+    /// `force_attr` calls: tag, attribute, value.
+    pub forced: Vec<(String, String, String)>,
 }
 
 /// Reads knobs from fixed positions, so a mutated byte changes one knob;
@@ -968,7 +995,15 @@ impl PolicySpec {
     /// - 43 ≡ 1 (mod 4): style properties; ≡ 3: and `style` on every
     ///   kept tag;
     /// - 44 ≡ 1 (mod 4): id prefix `user-content-`; ≡ 3: an invalid one
-    ///   (a build error).
+    ///   (a build error);
+    /// - 46, two bits each (0: none): a value list (`ol type`, `a target`,
+    ///   `dir` on the tag of byte 47), classes (`code`, the tag of byte 47,
+    ///   `span`), attribute prefixes (`data-`, `data-` and `aria-`, `x-`),
+    ///   a forced attribute (`img loading`, `referrerpolicy` on the tag of
+    ///   byte 47, `img decoding`); one that collides with an attribute the
+    ///   other knobs allow is a build error (the refused names and
+    ///   prefixes have tests of their own, so the knobs keep most
+    ///   policies buildable).
     ///
     /// Every byte has a fixed place, so a mutation changes one knob; past
     /// the end every byte is 0, the first choice.
@@ -979,6 +1014,16 @@ impl PolicySpec {
     /// let spec = PolicySpec::from_knobs(&[2]);
     /// assert_eq!(spec.base, Base::Strict);
     /// assert!(spec.tags.is_empty() && spec.schemes.is_none());
+    ///
+    /// // Byte 46: a value list, classes, a prefix and a forced attribute.
+    /// let mut knobs = [0u8; 48];
+    /// knobs[0] = 1;
+    /// knobs[46] = 0b01_01_01_01;
+    /// let policy = PolicySpec::from_knobs(&knobs).build().unwrap();
+    /// assert_eq!(
+    ///     policy.clean(r#"<ol type="x" data-n="1"><li><code class="hljs z">c</code><img></li></ol>"#),
+    ///     r#"<ol data-n="1"><li><code class="hljs">c</code><img loading="lazy"></li></ol>"#
+    /// );
     /// ```
     pub fn from_knobs(bytes: &[u8]) -> PolicySpec {
         let k = Knobs(bytes);
@@ -1049,6 +1094,33 @@ impl PolicySpec {
             3 => Some("user content".to_owned()),
             _ => None,
         };
+        let refine = k.at(46);
+        let other_tag = tag_name(k.at(47)).to_owned();
+        let strings = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let attr_values = match refine & 3 {
+            0 => vec![],
+            1 => vec![("ol".into(), "type".into(), strings(&["1", "a", "i"]))],
+            2 => vec![("a".into(), "target".into(), strings(&["_blank"]))],
+            _ => vec![(other_tag.clone(), "dir".into(), strings(&["ltr", "rtl"]))],
+        };
+        let classes = match (refine >> 2) & 3 {
+            0 => vec![],
+            1 => vec![("code".into(), strings(&["language-*", "hljs"]))],
+            2 => vec![(other_tag.clone(), strings(&["x", "y-*"]))],
+            _ => vec![("span".into(), strings(&["spoiler"]))],
+        };
+        let attr_prefixes = match (refine >> 4) & 3 {
+            0 => None,
+            1 => Some(strings(&["data-"])),
+            2 => Some(strings(&["data-", "aria-"])),
+            _ => Some(strings(&["x-"])),
+        };
+        let forced = match (refine >> 6) & 3 {
+            0 => vec![],
+            1 => vec![("img".into(), "loading".into(), "lazy".into())],
+            2 => vec![(other_tag, "referrerpolicy".into(), "no-referrer".into())],
+            _ => vec![("img".into(), "decoding".into(), "async".into())],
+        };
         PolicySpec {
             base,
             tags,
@@ -1061,6 +1133,10 @@ impl PolicySpec {
             limits,
             style,
             id_prefix,
+            attr_values,
+            classes,
+            attr_prefixes,
+            forced,
         }
     }
 
@@ -1119,6 +1195,18 @@ impl PolicySpec {
         }
         if let Some(prefix) = &self.id_prefix {
             b = b.id_prefix(prefix);
+        }
+        for (tag, attr, values) in &self.attr_values {
+            b = b.attr_values(tag, attr, values);
+        }
+        for (tag, classes) in &self.classes {
+            b = b.allowed_classes(tag, classes);
+        }
+        if let Some(prefixes) = &self.attr_prefixes {
+            b = b.allow_attr_prefixes(prefixes);
+        }
+        for (tag, attr, value) in &self.forced {
+            b = b.force_attr(tag, attr, value);
         }
         b.build()
     }
@@ -1202,6 +1290,18 @@ impl PolicySpec {
         }
         if let Some(prefix) = &self.id_prefix {
             out.push_str(&format!(".id_prefix({prefix:?})"));
+        }
+        for (tag, attr, values) in &self.attr_values {
+            out.push_str(&format!(".attr_values({tag:?}, {attr:?}, {values:?})"));
+        }
+        for (tag, classes) in &self.classes {
+            out.push_str(&format!(".allowed_classes({tag:?}, {classes:?})"));
+        }
+        if let Some(prefixes) = &self.attr_prefixes {
+            out.push_str(&format!(".allow_attr_prefixes({prefixes:?})"));
+        }
+        for (tag, attr, value) in &self.forced {
+            out.push_str(&format!(".force_attr({tag:?}, {attr:?}, {value:?})"));
         }
         out.push_str(".build()");
         out

@@ -9,16 +9,29 @@ use html5ever::LocalName;
 /// each (length, first byte, last byte) that an allowed name has. A set
 /// bit proves nothing, the policy decides; a clear one proves that no tag
 /// allows the name.
+///
+/// Names an allowed prefix (`data-`) admits cannot be listed: the prefixes
+/// are kept alongside, and a name that starts with one (in any case) may
+/// be allowed too.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct AttrNames([u64; 4]);
+pub(crate) struct AttrNames {
+    bits: [u64; 4],
+    prefixes: Vec<Box<[u8]>>,
+}
 
 impl AttrNames {
     /// From every name the policy allows anywhere.
-    pub(crate) fn new<'a>(names: impl IntoIterator<Item = &'a LocalName>) -> AttrNames {
-        let mut set = AttrNames::default();
+    pub(crate) fn new<'a>(
+        names: impl IntoIterator<Item = &'a LocalName>,
+        prefixes: &[String],
+    ) -> AttrNames {
+        let mut set = AttrNames {
+            bits: [0; 4],
+            prefixes: prefixes.iter().map(|p| p.as_bytes().into()).collect(),
+        };
         for name in names {
             let slot = AttrNames::slot(name.as_bytes());
-            set.0[slot / 64] |= 1 << (slot % 64);
+            set.bits[slot / 64] |= 1 << (slot % 64);
         }
         set
     }
@@ -33,6 +46,42 @@ impl AttrNames {
     /// False only for a name (in any case) that no tag allows.
     pub(crate) fn may_allow(&self, name: &[u8]) -> bool {
         let slot = AttrNames::slot(name);
-        self.0[slot / 64] & (1 << (slot % 64)) != 0
+        self.bits[slot / 64] & (1 << (slot % 64)) != 0
+            || self
+                .prefixes
+                .iter()
+                .any(|p| name.len() > p.len() && name[..p.len()].eq_ignore_ascii_case(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick refusal never refuses a name the policy may allow: every
+    /// listed name, in any case, and every name an allowed prefix starts
+    /// (which no list can hold); and it does refuse names it has no bit
+    /// for.
+    #[test]
+    fn may_allow_listed_names_and_prefixed_ones() {
+        let names = [LocalName::from("title"), LocalName::from("href")];
+        let set = AttrNames::new(&names, &["data-".to_owned()]);
+        for name in [
+            "title",
+            "TITLE",
+            "href",
+            "data-id",
+            "DATA-X",
+            "data-a-very-long-name",
+        ] {
+            assert!(set.may_allow(name.as_bytes()), "{name}");
+        }
+        // `data-` alone is not admitted by the prefix (a name must be
+        // longer than it); `dat` is no name of the set either.
+        let without = AttrNames::new(&names, &[]);
+        for name in ["data-id", "onclick", "class"] {
+            assert!(!without.may_allow(name.as_bytes()), "{name}");
+        }
+        assert!(!set.may_allow(b"dat"));
     }
 }

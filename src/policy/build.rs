@@ -7,11 +7,15 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use html5ever::LocalName;
 
-use super::checks::{check_attr_name, check_rel_token, check_scheme, check_tag_name};
-use super::{AttrNames, Policy, PolicyBuilder, Relative, RelativeUrls, TagAction};
+use super::checks::{
+    check_attr_name, check_attr_prefix, check_class, check_rel_token, check_scheme, check_tag_name,
+};
+use super::{
+    AttrNames, AttrRule, Classes, Policy, PolicyBuilder, Relative, RelativeUrls, TagAction,
+};
 use crate::error::{PolicyError, PolicyErrorKind};
 use crate::limits::Limit;
-use crate::tags;
+use crate::tags::{self, UrlKind, url_kind};
 
 pub(super) fn build(b: &PolicyBuilder) -> Result<Policy, PolicyError> {
     let err = |kind| Err(PolicyError::new(kind));
@@ -130,8 +134,35 @@ pub(super) fn build(b: &PolicyBuilder) -> Result<Policy, PolicyError> {
     }
     let escape_mode =
         b.other == TagAction::Escape || b.actions.values().any(|a| *a == TagAction::Escape);
-    let attr_names = AttrNames::new(generic_attrs.iter().chain(keep.values().flatten()));
+    let mut attr_prefixes = Vec::new();
+    for prefix in &b.attr_prefixes {
+        check_attr_prefix(prefix)?;
+        attr_prefixes.push(prefix.clone());
+    }
+    let settings = Settings {
+        b,
+        style_ok,
+        style_properties: &style_properties,
+        relative: &relative,
+    };
+    let (attr_rules, forced) = settings.attr_rules(&keep)?;
+    let restricted = attr_rules.values().flat_map(|rules| {
+        rules
+            .iter()
+            .filter(|(_, rule)| !matches!(rule, AttrRule::Forced))
+            .map(|(name, _)| name)
+    });
+    let attr_names = AttrNames::new(
+        generic_attrs
+            .iter()
+            .chain(keep.values().flatten())
+            .chain(restricted),
+        &attr_prefixes,
+    );
     Ok(Policy {
+        attr_prefixes,
+        attr_rules,
+        forced,
         attr_names,
         escape_mode,
         links,
@@ -151,4 +182,169 @@ pub(super) fn build(b: &PolicyBuilder) -> Result<Policy, PolicyError> {
         id_prefix: b.id_prefix.clone(),
         source: b.clone(),
     })
+}
+
+/// Per tag: each attribute's own rule, and the forced attributes in order.
+type AttrTables = (
+    HashMap<LocalName, HashMap<LocalName, AttrRule>>,
+    HashMap<LocalName, Vec<(LocalName, String)>>,
+);
+
+/// What the checks of the per-tag attribute settings read.
+struct Settings<'a> {
+    b: &'a PolicyBuilder,
+    style_ok: bool,
+    style_properties: &'a BTreeSet<String>,
+    relative: &'a Relative,
+}
+
+impl Settings<'_> {
+    /// The value lists, class lists and forced values, checked: names,
+    /// no attribute of a tag given two settings, forced values that pass
+    /// the policy's own checks. Only kept tags get entries.
+    fn attr_rules(
+        &self,
+        keep: &HashMap<LocalName, HashSet<LocalName>>,
+    ) -> Result<AttrTables, PolicyError> {
+        let b = self.b;
+        let mut rules: HashMap<LocalName, HashMap<LocalName, AttrRule>> = HashMap::default();
+        let mut forced: HashMap<LocalName, Vec<(LocalName, String)>> = HashMap::default();
+        let mut add = |tag: &str, attr: &str, rule: AttrRule| {
+            let tag = LocalName::from(tag);
+            if keep.contains_key(&tag) {
+                rules
+                    .entry(tag)
+                    .or_default()
+                    .insert(LocalName::from(attr), rule);
+            }
+        };
+        for (tag, attrs) in &b.attr_values {
+            check_tag_name(tag)?;
+            for (attr, values) in attrs {
+                check_attr_name(attr, self.style_ok)?;
+                self.check_conflict(tag, attr)?;
+                add(
+                    tag,
+                    attr,
+                    AttrRule::Values(values.iter().cloned().collect()),
+                );
+            }
+        }
+        for (tag, classes) in &b.classes {
+            check_tag_name(tag)?;
+            for class in classes {
+                check_class(class)?;
+            }
+            self.check_conflict(tag, "class")?;
+            add(tag, "class", AttrRule::Classes(Classes::new(classes)));
+        }
+        for (tag, attrs) in &b.forced {
+            check_tag_name(tag)?;
+            let tag_atom = LocalName::from(tag.as_str());
+            let mut list = Vec::new();
+            for (attr, value) in attrs {
+                check_attr_name(attr, self.style_ok)?;
+                self.check_conflict(tag, attr)?;
+                if matches!(tag.as_str(), "a" | "area") && matches!(attr.as_str(), "rel" | "target")
+                {
+                    return Err(PolicyError::new(PolicyErrorKind::AttributeConflict {
+                        tag: tag.clone(),
+                        attr: attr.clone(),
+                        reason: "links get `rel` and `target` from link_rel, external_link_rel and external_links_new_tab, which add noopener",
+                    }));
+                }
+                let attr_atom = LocalName::from(attr.as_str());
+                let value = self
+                    .forced_value(&tag_atom, &attr_atom, value)
+                    .ok_or_else(|| {
+                        PolicyError::new(PolicyErrorKind::ForcedValue {
+                            tag: tag.clone(),
+                            attr: attr.clone(),
+                            value: value.clone(),
+                        })
+                    })?;
+                add(tag, attr, AttrRule::Forced);
+                list.push((attr_atom, value));
+            }
+            if keep.contains_key(&tag_atom) && !list.is_empty() {
+                forced.insert(tag_atom, list);
+            }
+        }
+        Ok((rules, forced))
+    }
+
+    /// An attribute of a tag takes one setting: allowed outright, a value
+    /// list, classes (for `class`), or a forced value.
+    fn check_conflict(&self, tag: &str, attr: &str) -> Result<(), PolicyError> {
+        let b = self.b;
+        let outright = b.tag_attrs.get(tag).is_some_and(|set| set.contains(attr));
+        let values = b.attr_values.get(tag).is_some_and(|m| m.contains_key(attr));
+        let classes = attr == "class" && b.classes.contains_key(tag);
+        let forced = b.forced.get(tag).is_some_and(|m| m.contains_key(attr));
+        let reason = match (outright, values, classes, forced) {
+            (true, true, _, _) => {
+                "allowed outright (allow_attrs) and only with some values (attr_values)"
+            }
+            (true, _, true, _) => {
+                "allowed outright (allow_attrs) and only with some classes (allowed_classes)"
+            }
+            (true, _, _, true) => "allowed (allow_attrs) and forced (force_attr)",
+            (_, true, true, _) => {
+                "restricted both to values (attr_values) and to classes (allowed_classes)"
+            }
+            (_, true, _, true) | (_, _, true, true) => "both restricted and forced (force_attr)",
+            _ => return Ok(()),
+        };
+        Err(PolicyError::new(PolicyErrorKind::AttributeConflict {
+            tag: tag.to_owned(),
+            attr: attr.to_owned(),
+            reason,
+        }))
+    }
+
+    /// A forced value as it will be written, if the policy's checks keep
+    /// it whole: the id prefix applied, the URL checked (and resolved when
+    /// relative URLs are rewritten), a `style` through the CSS filter.
+    /// The same checks run on the author's values while cleaning; the
+    /// sanitizer checks forced URLs again there.
+    fn forced_value(&self, tag: &LocalName, attr: &LocalName, value: &str) -> Option<String> {
+        let mut value = value.to_owned();
+        if let Some(prefix) = &self.b.id_prefix
+            && let Some(v) = crate::ids::prefixed(prefix, tag, attr, &value)
+        {
+            value = v;
+        }
+        if *attr == *"style" {
+            let filtered = crate::css::filter(self.style_properties, &value);
+            return filtered
+                .dropped
+                .is_empty()
+                .then_some(filtered.value)
+                .flatten();
+        }
+        match url_kind(attr) {
+            None => Some(value),
+            Some(UrlKind::Single) => self.forced_url(value),
+            Some(UrlKind::List | UrlKind::Srcset) => None,
+        }
+    }
+
+    /// The WHATWG parse of a forced URL, judged as the sanitizer judges
+    /// an author's (the `url` module, which the policy layer sits below).
+    fn forced_url(&self, value: String) -> Option<String> {
+        let schemes = &self.b.schemes;
+        match url::Url::parse(&value) {
+            Ok(parsed) => schemes.contains(parsed.scheme()).then_some(value),
+            Err(url::ParseError::RelativeUrlWithoutBase) => match self.relative {
+                Relative::Deny => None,
+                Relative::Pass => Some(value),
+                Relative::Rewrite(base) => base
+                    .join(&value)
+                    .ok()
+                    .filter(|joined| schemes.contains(joined.scheme()))
+                    .map(String::from),
+            },
+            Err(_) => None,
+        }
+    }
 }

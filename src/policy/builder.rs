@@ -48,6 +48,10 @@ pub struct PolicyBuilder {
     pub(super) style_properties: BTreeSet<String>,
     pub(super) id_prefix: Option<String>,
     pub(super) unwrap_links: bool,
+    pub(super) attr_values: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    pub(super) classes: BTreeMap<String, BTreeSet<String>>,
+    pub(super) attr_prefixes: BTreeSet<String>,
+    pub(super) forced: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Default for PolicyBuilder {
@@ -69,13 +73,17 @@ impl Default for PolicyBuilder {
             style_properties: BTreeSet::new(),
             id_prefix: None,
             unwrap_links: false,
+            attr_values: BTreeMap::new(),
+            classes: BTreeMap::new(),
+            attr_prefixes: BTreeSet::new(),
+            forced: BTreeMap::new(),
         };
         b = b.drop_tags(tags::DEFAULT_DROP.iter().copied());
         b
     }
 }
 
-fn lower(s: impl AsRef<str>) -> String {
+pub(super) fn lower(s: impl AsRef<str>) -> String {
     s.as_ref().trim().to_ascii_lowercase()
 }
 

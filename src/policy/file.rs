@@ -37,6 +37,91 @@ struct PolicyFile {
     linkify: Option<bool>,
     report_spans: Option<bool>,
     special_tags: Option<SpecialTagsFile>,
+    attribute_values: Option<BTreeMap<String, BTreeMap<String, Vec<String>>>>,
+    allowed_classes: Option<BTreeMap<String, Vec<String>>>,
+    attribute_prefixes: Option<Vec<String>>,
+    forced_attributes: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    rm_tags: Option<Vec<String>>,
+    rm_attributes: Option<BTreeMap<String, Vec<String>>>,
+    rm_generic_attributes: Option<Vec<String>>,
+    rm_attribute_prefixes: Option<Vec<String>>,
+    rm_url_schemes: Option<Vec<String>>,
+}
+
+impl PolicyFile {
+    /// The keys given besides `preset` and `[limits]`: the ones the text
+    /// preset, which shows every input as text, would have no use for.
+    fn markup_keys(&self) -> Vec<&'static str> {
+        let given = [
+            ("tags", self.tags.is_some()),
+            ("drop_tags", self.drop_tags.is_some()),
+            ("escape_tags", self.escape_tags.is_some()),
+            ("unwrap_tags", self.unwrap_tags.is_some()),
+            ("other_tags", self.other_tags.is_some()),
+            ("generic_attributes", self.generic_attributes.is_some()),
+            ("attributes", self.attributes.is_some()),
+            ("url_schemes", self.url_schemes.is_some()),
+            ("relative_urls", self.relative_urls.is_some()),
+            ("relative_base", self.relative_base.is_some()),
+            ("link_rel", self.link_rel.is_some()),
+            ("comments", self.comments.is_some()),
+            ("style_properties", self.style_properties.is_some()),
+            ("id_prefix", self.id_prefix.is_some()),
+            ("unwrap_links", self.unwrap_links.is_some()),
+            ("external_link_rel", self.external_link_rel.is_some()),
+            ("site_hosts", self.site_hosts.is_some()),
+            (
+                "external_links_new_tab",
+                self.external_links_new_tab.is_some(),
+            ),
+            ("paragraphs", self.paragraphs.is_some()),
+            ("line_breaks", self.line_breaks.is_some()),
+            ("linkify", self.linkify.is_some()),
+            ("report_spans", self.report_spans.is_some()),
+            ("special_tags", self.special_tags.is_some()),
+            ("attribute_values", self.attribute_values.is_some()),
+            ("allowed_classes", self.allowed_classes.is_some()),
+            ("attribute_prefixes", self.attribute_prefixes.is_some()),
+            ("forced_attributes", self.forced_attributes.is_some()),
+            ("rm_tags", self.rm_tags.is_some()),
+            ("rm_attributes", self.rm_attributes.is_some()),
+            (
+                "rm_generic_attributes",
+                self.rm_generic_attributes.is_some(),
+            ),
+            (
+                "rm_attribute_prefixes",
+                self.rm_attribute_prefixes.is_some(),
+            ),
+            ("rm_url_schemes", self.rm_url_schemes.is_some()),
+        ];
+        given
+            .into_iter()
+            .filter(|(_, is)| *is)
+            .map(|(key, _)| key)
+            .collect()
+    }
+}
+
+/// A name both added and removed by one file: which wins would depend on
+/// an order the file does not show.
+fn check_not_both(
+    key: &str,
+    added: Option<&Vec<String>>,
+    removed: Option<&Vec<String>>,
+) -> Result<(), PolicyError> {
+    let (Some(added), Some(removed)) = (added, removed) else {
+        return Ok(());
+    };
+    match added
+        .iter()
+        .find(|a| removed.iter().any(|r| r.eq_ignore_ascii_case(a)))
+    {
+        Some(name) => Err(file_error(format!(
+            "`{name}` is both in `{key}` and in `rm_{key}`"
+        ))),
+        None => Ok(()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -66,7 +151,13 @@ fn file_error(message: impl Into<String>) -> PolicyError {
 
 impl Policy {
     /// Reads a policy file. Every key is optional; `preset` names the
-    /// starting point (default: an empty builder).
+    /// starting point (default: an empty builder), and the other keys are
+    /// changes to it: first the removals (`rm_*`), then the rest. A name
+    /// both added and removed (`tags` and `rm_tags`) is an error, and so
+    /// is any key but `[limits]` with `preset = "text"`, which shows every
+    /// input as text. Every key, with its type, default and an example,
+    /// and a full file for each preset: `docs/POLICY-FILE.md` in the
+    /// repository.
     ///
     /// ```
     /// use safe_markup::Policy;
@@ -89,12 +180,56 @@ impl Policy {
         let file: PolicyFile = toml::from_str(text).map_err(|e| file_error(e.to_string()))?;
         let mut b = match file.preset.as_deref() {
             None => Policy::builder(),
-            Some("text") => return Ok(Policy::text()),
             Some(name) => match Policy::preset(name) {
                 Some(p) => p.to_builder(),
                 None => return Err(file_error(format!("unknown preset `{name}`"))),
             },
         };
+        if file.preset.as_deref() == Some("text") {
+            let keys = file.markup_keys();
+            if !keys.is_empty() {
+                return Err(file_error(format!(
+                    "preset \"text\" shows every input as text: only [limits] applies, not `{}`",
+                    keys.join("`, `")
+                )));
+            }
+        }
+        check_not_both("tags", file.tags.as_ref(), file.rm_tags.as_ref())?;
+        check_not_both(
+            "generic_attributes",
+            file.generic_attributes.as_ref(),
+            file.rm_generic_attributes.as_ref(),
+        )?;
+        check_not_both(
+            "attribute_prefixes",
+            file.attribute_prefixes.as_ref(),
+            file.rm_attribute_prefixes.as_ref(),
+        )?;
+        check_not_both(
+            "url_schemes",
+            file.url_schemes.as_ref(),
+            file.rm_url_schemes.as_ref(),
+        )?;
+        let no_attrs = BTreeMap::new();
+        for (tag, removed) in file.rm_attributes.as_ref().unwrap_or(&no_attrs) {
+            let added = file.attributes.as_ref().and_then(|a| a.get(tag));
+            check_not_both("attributes", added, Some(removed))?;
+        }
+        if let Some(v) = file.rm_tags {
+            b = b.rm_tags(v);
+        }
+        for (tag, attrs) in file.rm_attributes.unwrap_or_default() {
+            b = b.rm_attrs(tag, attrs);
+        }
+        if let Some(v) = file.rm_generic_attributes {
+            b = b.rm_generic_attrs(v);
+        }
+        if let Some(v) = file.rm_attribute_prefixes {
+            b = b.rm_attr_prefixes(v);
+        }
+        if let Some(v) = file.rm_url_schemes {
+            b = b.rm_url_schemes(v);
+        }
         if let Some(v) = file.tags {
             b = b.allow_tags(v);
         }
@@ -115,6 +250,22 @@ impl Policy {
         }
         for (tag, attrs) in file.attributes.unwrap_or_default() {
             b = b.allow_attrs(tag, attrs);
+        }
+        for (tag, attrs) in file.attribute_values.unwrap_or_default() {
+            for (attr, values) in attrs {
+                b = b.attr_values(&tag, attr, values);
+            }
+        }
+        for (tag, classes) in file.allowed_classes.unwrap_or_default() {
+            b = b.allowed_classes(tag, classes);
+        }
+        if let Some(v) = file.attribute_prefixes {
+            b = b.allow_attr_prefixes(v);
+        }
+        for (tag, attrs) in file.forced_attributes.unwrap_or_default() {
+            for (attr, value) in attrs {
+                b = b.force_attr(&tag, attr, value);
+            }
         }
         if let Some(v) = file.url_schemes {
             b = b.url_schemes(v);

@@ -2,7 +2,9 @@
 //!
 //! One folder, its arrows pointing one way: the sanitizer, the fast path,
 //! the links and the transforms read a policy; a policy reads none of
-//! them. [`PolicyBuilder`] (`builder`) holds every setter, `build` checks
+//! them. [`PolicyBuilder`] (`builder`) holds the setters, those that refine
+//! an allowlist (values, classes, prefixes, forced attributes, removals)
+//! in `refine`; `build` checks
 //! the configuration and makes the lookup tables, `presets` the named
 //! policies, `file` the TOML format; the link and special-tag settings
 //! (`links`, `special_tags`) are plain data the policy owns.
@@ -14,6 +16,7 @@ mod checks;
 mod file;
 mod links;
 mod presets;
+mod refine;
 mod special_tags;
 
 use std::collections::BTreeSet;
@@ -130,7 +133,56 @@ pub struct Policy {
     /// The attribute names allowed anywhere, for the fast path's quick
     /// refusal of the rest.
     pub(crate) attr_names: AttrNames,
+    /// Attribute name prefixes allowed on every kept element (`data-`).
+    pub(crate) attr_prefixes: Vec<String>,
+    /// Per tag, the attributes with a setting of their own (a value list,
+    /// a class list, a forced value), which wins over the generic
+    /// allowlist and the prefixes on that tag.
+    pub(crate) attr_rules: HashMap<LocalName, HashMap<LocalName, AttrRule>>,
+    /// Per tag, the attributes written on every kept element of it, in
+    /// name order, checked and final.
+    pub(crate) forced: HashMap<LocalName, Vec<(LocalName, String)>>,
     source: PolicyBuilder,
+}
+
+/// A tag's own setting for one attribute.
+#[derive(Clone, Debug)]
+pub(crate) enum AttrRule {
+    /// Kept only with one of these values (compared exactly).
+    Values(HashSet<String>),
+    /// `class`, keeping only these class names.
+    Classes(Classes),
+    /// Written by the policy: the author's value is replaced.
+    Forced,
+}
+
+/// The class names a tag keeps: exact names, and prefixes (written
+/// `language-*`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Classes {
+    exact: HashSet<String>,
+    prefixes: Vec<String>,
+}
+
+impl Classes {
+    pub(crate) fn new(list: &BTreeSet<String>) -> Classes {
+        let mut classes = Classes::default();
+        for class in list {
+            match class.strip_suffix('*') {
+                Some(prefix) => classes.prefixes.push(prefix.to_owned()),
+                None => {
+                    classes.exact.insert(class.clone());
+                }
+            }
+        }
+        classes
+    }
+
+    /// Whether the class name `token` is kept (case-sensitive, as class
+    /// selectors are in a standards-mode page).
+    pub(crate) fn allows(&self, token: &str) -> bool {
+        self.exact.contains(token) || self.prefixes.iter().any(|p| token.starts_with(p.as_str()))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -177,8 +229,10 @@ impl Policy {
         self.action_for(&LocalName::from(name.to_ascii_lowercase()))
     }
 
-    /// Whether `attr` may stay on a kept `tag` (URL attributes are also
-    /// checked for their scheme).
+    /// Whether `attr` may appear on a kept `tag` in the output: allowed
+    /// (outright, by a prefix, or with only some values or classes), or
+    /// forced by the policy. URL attributes are also checked for their
+    /// scheme, and values against their lists, while cleaning.
     ///
     /// ```
     /// use safe_markup::Policy;
@@ -186,11 +240,16 @@ impl Policy {
     /// assert!(Policy::ugc().allows_attr("a", "href"));
     /// assert!(Policy::ugc().allows_attr("p", "title"));
     /// assert!(!Policy::ugc().allows_attr("p", "style"));
+    /// let lazy = Policy::ugc().to_builder().force_attr("img", "loading", "lazy").build()?;
+    /// assert!(lazy.allows_attr("img", "loading"));
+    /// # Ok::<(), safe_markup::PolicyError>(())
     /// ```
     pub fn allows_attr(&self, tag: &str, attr: &str) -> bool {
         let tag = LocalName::from(tag.to_ascii_lowercase());
         let attr = LocalName::from(attr.to_ascii_lowercase());
-        self.keep.contains_key(&tag) && self.attr_allowed(&tag, &attr)
+        self.keep.contains_key(&tag)
+            && (self.attr_allowed(&tag, &attr)
+                || matches!(self.attr_rule(&tag, &attr), Some(AttrRule::Forced)))
     }
 
     /// Whether URLs with this scheme are kept.
@@ -268,9 +327,40 @@ impl Policy {
         }
     }
 
+    /// Whether the author's `attr` on a kept `tag` may stay (its value
+    /// still to be checked against the tag's own rule, if any). A forced
+    /// attribute is not: the policy writes its own.
     pub(crate) fn attr_allowed(&self, tag: &LocalName, attr: &LocalName) -> bool {
+        if let Some(rule) = self.attr_rule(tag, attr) {
+            return !matches!(rule, AttrRule::Forced);
+        }
         self.generic_attrs.contains(attr)
             || self.keep.get(tag).is_some_and(|set| set.contains(attr))
+            || self.prefix_allows(attr)
+    }
+
+    /// The tag's own setting for `attr`, which wins over the generic
+    /// allowlist and the prefixes.
+    pub(crate) fn attr_rule(&self, tag: &LocalName, attr: &LocalName) -> Option<&AttrRule> {
+        if self.attr_rules.is_empty() {
+            return None;
+        }
+        self.attr_rules.get(tag)?.get(attr)
+    }
+
+    /// Whether an allowed prefix admits `attr`: a name longer than the
+    /// prefix that the builder would accept for `allow_attrs` and that
+    /// carries no URL. The build checks already refuse a prefix that
+    /// could reach an event handler, `style` or a URL attribute; this
+    /// holds whatever the parser hands over (`data-x"y`, upper case
+    /// from elsewhere) to the same rule.
+    fn prefix_allows(&self, attr: &str) -> bool {
+        !self.attr_prefixes.is_empty()
+            && self
+                .attr_prefixes
+                .iter()
+                .any(|p| attr.len() > p.len() && attr.starts_with(p.as_str()))
+            && checks::safe_admitted_name(attr)
     }
 
     /// Whether links get `rel` tokens from the policy (so the author's

@@ -299,6 +299,9 @@ impl Policy {
             style_properties: BTreeSet::new(),
             id_prefix: None,
             attr_names: AttrNames::default(),
+            attr_prefixes: Vec::new(),
+            attr_rules: HashMap::default(),
+            forced: HashMap::default(),
             source,
         }
     }

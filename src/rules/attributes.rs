@@ -6,7 +6,7 @@ use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
 use crate::links;
-use crate::policy::Policy;
+use crate::policy::{AttrRule, Classes, Policy};
 use crate::report::{ChangeKind, Report, Rule};
 use crate::url::{self, UrlKind};
 use crate::{css, ids};
@@ -29,6 +29,12 @@ pub(crate) fn kept_attributes(
     let mut kept = attrs;
     kept.retain_mut(|attr| {
         let attr_name = &attr.name.local;
+        let rule = policy.attr_rule(local, attr_name);
+        // A forced attribute is written by the policy below; the author's
+        // value it replaces is not a finding (as with `rel`).
+        if attr.name.ns == ns!() && matches!(rule, Some(AttrRule::Forced)) {
+            return false;
+        }
         if attr.name.ns != ns!() || !policy.attr_allowed(local, attr_name) {
             report.push_attr(
                 ChangeKind::Attribute,
@@ -38,6 +44,25 @@ pub(crate) fn kept_attributes(
                 None,
             );
             return false;
+        }
+        match rule {
+            Some(AttrRule::Values(values)) if !values.contains(&*attr.value) => {
+                report.push_attr(
+                    ChangeKind::Attribute,
+                    attr_name,
+                    Rule::AttributeValueNotAllowed,
+                    local,
+                    None,
+                );
+                return false;
+            }
+            Some(AttrRule::Classes(classes)) => {
+                match kept_classes(classes, &attr.value, local, report) {
+                    Some(value) => attr.value = value,
+                    None => return false,
+                }
+            }
+            _ => {}
         }
         // Against DOM clobbering (see `ids`). Before the URL check, so
         // a fragment link rewritten against the base keeps its prefix.
@@ -95,6 +120,21 @@ pub(crate) fn kept_attributes(
             None => false,
         }
     });
+    if let Some(forced) = policy.forced.get(local) {
+        for (name, value) in forced {
+            // Checked at build time; checked again with the sanitizer's own
+            // URL check, so the output's URLs have one judge.
+            if let Some(kind) = url::url_kind(name)
+                && url::check(policy, kind, value).value.is_none()
+            {
+                continue;
+            }
+            kept.push(Attribute {
+                name: QualName::new(None, ns!(), name.clone()),
+                value: StrTendril::from_slice(value),
+            });
+        }
+    }
     let has_href = kept.iter().any(|a| a.name.local == local_name!("href"));
     if !has_href && let Some(value) = author_rel.take() {
         // Not a link after all: the forced tokens do not apply, and the
@@ -132,4 +172,31 @@ fn style(
         report.push_attr(kind, name, d.rule, local, None);
     }
     filtered.value.map(StrTendril::from)
+}
+
+/// The class names of `value` that `classes` keeps, joined by single
+/// spaces; `None` when none is left (the attribute goes). Reports each
+/// name removed, and an attribute left empty.
+fn kept_classes(
+    classes: &Classes,
+    value: &str,
+    local: &LocalName,
+    report: &mut Report,
+) -> Option<StrTendril> {
+    let mut out = String::with_capacity(value.len());
+    for token in value.split_ascii_whitespace() {
+        if classes.allows(token) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(token);
+        } else {
+            report.push_attr(ChangeKind::Class, token, Rule::ClassNotAllowed, local, None);
+        }
+    }
+    if out.is_empty() {
+        report.push_attr(ChangeKind::Attribute, "class", Rule::Empty, local, None);
+        return None;
+    }
+    Some(StrTendril::from(out))
 }
