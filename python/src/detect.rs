@@ -22,11 +22,16 @@ impl TokenSink for Detector {
             | Token::NullCharacterToken
             | Token::EOFToken
             | Token::ParseError(_) => TokenSinkResult::Continue,
-            Token::TagToken(_) | Token::CommentToken(_) | Token::DoctypeToken(_) => {
+            Token::TagToken(_) => {
                 self.found.set(true);
                 // Pauses the tokenizer: the answer is known, and a large
-                // input need not be read to its end.
+                // input need not be read to its end. Only a tag may pause
+                // it: html5ever asserts `Continue` for every other token.
                 TokenSinkResult::Script(())
+            }
+            Token::CommentToken(_) | Token::DoctypeToken(_) => {
+                self.found.set(true);
+                TokenSinkResult::Continue
             }
         }
     }
@@ -36,6 +41,7 @@ pub(crate) fn is_html(input: &str) -> bool {
     let tokenizer = Tokenizer::new(Detector { found: Cell::new(false) }, TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from_slice(input));
+    // The result says only whether a tag paused it; `found` says more.
     let _ = tokenizer.feed(&queue);
     if !tokenizer.sink.found.get() {
         tokenizer.end();

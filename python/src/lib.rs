@@ -224,8 +224,9 @@ fn tag_action(name: &str) -> PyResult<safe_markup::TagAction> {
 /// `.diary()`, `.diary_untrusted()`), a TOML policy file
 /// (`Policy.from_toml(text)`), or keywords: `Policy(tags={"p", "a"},
 /// attributes={"a": {"href"}, "*": {"lang"}}, url_schemes={"https"})`.
-/// With `base="ugc"` the keywords add to a preset (tags and attributes
-/// are added; `url_schemes` replaces the preset's list).
+/// With `base="strict"` the keywords add to a preset (tags and
+/// attributes are added; `url_schemes` replaces the preset's list).
+/// Without `base`, a policy keeps nothing that is not named.
 #[pyclass(frozen, module = "safe_markup", name = "Policy")]
 struct Policy {
     inner: safe_markup::Policy,
@@ -368,32 +369,36 @@ impl Policy {
         Ok(Policy { inner, label })
     }
 
-    /// For user-generated content: text formatting, links, images, lists,
-    /// tables; links get `rel="nofollow ugc noopener noreferrer"`.
+    /// ammonia's (and so nh3's) default allowlist, for general
+    /// user-generated content; links get `rel="noopener noreferrer"`.
     #[staticmethod]
     fn ugc() -> Policy {
         Policy::preset("ugc")
     }
 
-    /// Text formatting and links only.
+    /// Inline formatting and links only, for comments and short replies;
+    /// links are http, https or mailto and get
+    /// `rel="nofollow ugc noopener noreferrer"`.
     #[staticmethod]
     fn strict() -> Policy {
         Policy::preset("strict")
     }
 
-    /// No tags at all: every element is unwrapped, its text kept.
+    /// No markup at all: the input is shown exactly as typed, as text.
     #[staticmethod]
     fn text() -> Policy {
         Policy::preset("text")
     }
 
-    /// For a diary written by its owner: rich formatting, special tags.
+    /// For a diary written by its owner: rich formatting, and the special
+    /// tags (`<person>name</person>` becomes a link to the person's page).
     #[staticmethod]
     fn diary() -> Policy {
         Policy::preset("diary")
     }
 
-    /// The diary policy for entries written by others.
+    /// The diary policy for entries written by others: links get
+    /// `rel="nofollow ugc"`.
     #[staticmethod]
     fn diary_untrusted() -> Policy {
         Policy::preset("diary-untrusted")
