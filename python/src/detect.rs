@@ -38,7 +38,12 @@ impl TokenSink for Detector {
 }
 
 pub(crate) fn is_html(input: &str) -> bool {
-    let tokenizer = Tokenizer::new(Detector { found: Cell::new(false) }, TokenizerOpts::default());
+    let tokenizer = Tokenizer::new(
+        Detector {
+            found: Cell::new(false),
+        },
+        TokenizerOpts::default(),
+    );
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from_slice(input));
     // The result says only whether a tag paused it; `found` says more.

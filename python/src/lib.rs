@@ -95,7 +95,10 @@ impl Change {
 #[pymethods]
 impl Change {
     fn __repr__(&self) -> String {
-        let mut out = format!("Change(kind={:?}, name={:?}, rule={:?}", self.kind, self.name, self.rule);
+        let mut out = format!(
+            "Change(kind={:?}, name={:?}, rule={:?}",
+            self.kind, self.name, self.rule
+        );
         if let Some(element) = &self.element {
             out.push_str(&format!(", element={element:?}"));
         }
@@ -126,20 +129,39 @@ struct Cleaned {
 
 impl Cleaned {
     fn from_lib(cleaned: safe_markup::Cleaned) -> Cleaned {
-        let changes = cleaned.report.changes().iter().map(Change::from_lib).collect();
-        let limit_exceeded = cleaned.report.limit_exceeded().map(|limit| serde_name(&limit).0);
-        Cleaned { html: cleaned.html, changes, limit_exceeded }
+        let changes = cleaned
+            .report
+            .changes()
+            .iter()
+            .map(Change::from_lib)
+            .collect();
+        let limit_exceeded = cleaned
+            .report
+            .limit_exceeded()
+            .map(|limit| serde_name(&limit).0);
+        Cleaned {
+            html: cleaned.html,
+            changes,
+            limit_exceeded,
+        }
     }
 }
 
 #[pymethods]
 impl Cleaned {
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyIterator>> {
-        (self.html.clone(), self.changes.clone()).into_pyobject(py)?.as_any().try_iter()
+        (self.html.clone(), self.changes.clone())
+            .into_pyobject(py)?
+            .as_any()
+            .try_iter()
     }
 
     fn __repr__(&self) -> String {
-        format!("Cleaned(html={:?}, changes=<{} changes>)", self.html, self.changes.len())
+        format!(
+            "Cleaned(html={:?}, changes=<{} changes>)",
+            self.html,
+            self.changes.len()
+        )
     }
 }
 
@@ -192,7 +214,10 @@ fn tag_map(value: &Bound<'_, PyAny>, keyword: &str) -> PyResult<Vec<(String, Vec
     for pair in items.try_iter()? {
         let (tag, attrs): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
         let tag: String = tag.extract().map_err(|_| {
-            PyTypeError::new_err(format!("{keyword}: keys must be str, got {}", type_name(&tag)))
+            PyTypeError::new_err(format!(
+                "{keyword}: keys must be str, got {}",
+                type_name(&tag)
+            ))
         })?;
         let attrs = names(&attrs, &format!("{keyword}[{tag:?}]"))?;
         out.push((tag, attrs));
@@ -238,7 +263,10 @@ impl Policy {
         // The names below are the library's own presets, so `preset` finds
         // each; the fallback keeps this total without a panic path.
         let inner = safe_markup::Policy::preset(name).unwrap_or_else(safe_markup::Policy::strict);
-        Policy { inner, label: format!("Policy.{}()", name.replace('-', "_")) }
+        Policy {
+            inner,
+            label: format!("Policy.{}()", name.replace('-', "_")),
+        }
     }
 }
 
@@ -288,7 +316,10 @@ impl Policy {
         max_nesting_per_byte: Option<usize>,
     ) -> PyResult<Policy> {
         let (mut b, mut limits) = match base {
-            None => (safe_markup::Policy::builder(), safe_markup::Limits::default()),
+            None => (
+                safe_markup::Policy::builder(),
+                safe_markup::Limits::default(),
+            ),
             Some(name) => {
                 let preset = safe_markup::Policy::preset(&name.replace('_', "-")).ok_or_else(|| {
                     PolicyError::new_err(format!(
@@ -409,7 +440,10 @@ impl Policy {
     #[staticmethod]
     fn from_toml(text: &str) -> PyResult<Policy> {
         let inner = safe_markup::Policy::from_toml(text).map_err(policy_error)?;
-        Ok(Policy { inner, label: String::from("Policy.from_toml(...)") })
+        Ok(Policy {
+            inner,
+            label: String::from("Policy.from_toml(...)"),
+        })
     }
 
     /// Cleans `html` into safe HTML. Never fails: past a limit the input is
@@ -446,8 +480,9 @@ impl Policy {
     /// The cleaned HTML cut to at most `max_chars` visible characters at a
     /// word boundary, with every element closed (for previews).
     fn excerpt(&self, py: Python<'_>, html: PyBackedStr, max_chars: i64) -> PyResult<String> {
-        let max_chars = usize::try_from(max_chars)
-            .map_err(|_| PyValueError::new_err(format!("max_chars must be >= 0, got {max_chars}")))?;
+        let max_chars = usize::try_from(max_chars).map_err(|_| {
+            PyValueError::new_err(format!("max_chars must be >= 0, got {max_chars}"))
+        })?;
         Ok(py.detach(|| self.inner.excerpt(&html, max_chars)))
     }
 
