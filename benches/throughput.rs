@@ -1,5 +1,5 @@
 //! Throughput of safe-markup against ammonia (the same html5ever parser, the
-//! same allowlist in `Policy::ugc()`), on the shared corpora and on
+//! same allowlist in `Policy::ugc()`), on the corpora in `corpus/` and on
 //! adversarial inputs that grow, so that superlinear cost shows as a curve.
 //!
 //! `cargo bench --bench throughput`; figures and how to read them are in
@@ -228,7 +228,7 @@ fn dos<M: Measurement>(c: &mut Criterion<M>) {
         ("dos_control_b", 20_000, true, |n| "<b>x</b> ".repeat(n)),
         // Two more of the same density: a table of rows and cells, and
         // misnested formatting (the adoption agency, which the fast path
-        // follows since session 8 in this, its simplest case; the full
+        // follows in this, its simplest case; the full
         // pipeline's figure is what the other cases cost).
         ("dos_control_rows", 5_000, true, |n| {
             "<table>".to_owned() + &"<tr><td>x</td></tr>".repeat(n) + "</table>"

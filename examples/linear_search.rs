@@ -16,7 +16,7 @@
 //! after which the input is shown as text: a step, not a trend); the
 //! regressions each part on its own (policy and operation). Each is set
 //! beside the same work on 256 KiB of the diary corpus
-//! (`../shared/corpus/diary`, if present): "x corpus" is the shape's time
+//! (`corpus/diary`): "x corpus" is the shape's time
 //! per byte over the corpus's. It prints the worst
 //! cases and exits with 1 if any confirmed case grows by more than
 //! `MAX_GROWTH` (24 for 16 times the bytes).
@@ -246,7 +246,7 @@ fn per_byte(d: Duration, bytes: usize) -> f64 {
 /// The diary corpus's documents, joined in name order and cut to `len`
 /// bytes (at a character boundary), or `None` without the corpus.
 fn diary_corpus(len: usize) -> Option<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/diary");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/diary");
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))

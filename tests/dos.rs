@@ -1,4 +1,4 @@
-//! Adversarial shapes (DESIGN.md, invariant 6 "Linear"): each asserts what
+//! Adversarial shapes (docs/DESIGN.md, invariant 6 "Linear"): each asserts what
 //! the output is, written from the HTML parsing rules, never how long it
 //! took. Their cost per byte, against the diary corpus, is measured by the
 //! `dos` group of `benches/throughput.rs` (figures in BENCHMARKS.md).

@@ -1,4 +1,4 @@
-//! The output invariants of DESIGN.md, checked for every preset (`ugc`,
+//! The output invariants of docs/DESIGN.md, checked for every preset (`ugc`,
 //! `strict`, `text`) on the shared corpora (`diary/`, `pages/`, `xss/`) and
 //! on generated tag soup:
 //!

@@ -1,4 +1,4 @@
-//! A search for slow shapes (DESIGN.md, invariant 6 "Linear"; LINEAR.md).
+//! A search for slow shapes (docs/DESIGN.md, invariant 6 "Linear"; LINEAR.md).
 //!
 //! Every fragment that the lexical step, the parser, the transforms, or
 //! the URL and CSS code treat specially is repeated flat, alone and after
@@ -318,20 +318,32 @@ mod tests {
     #[test]
     fn no_shape_grows_faster_than_linear() {
         let presets = presets();
-        let mut failures = Vec::new();
-        for shape in shapes(false) {
+        let shapes = shapes(false);
+        let mut suspects = Vec::new();
+        for shape in &shapes {
             for preset in &presets {
                 // Other tests share the machine: a ratio over the limit is
                 // measured again before it counts.
-                let g = growth(&shape, &|input| preset.work(input), 1 << 10, 1, 4);
+                let g = growth(shape, &|input| preset.work(input), 1 << 10, 1, 4);
                 if !g.linear() {
-                    failures.push(format!(
-                        "{} under {}: {:.1} times the time for {SIZE_RATIO} times the bytes",
-                        shape.name,
-                        preset.name,
-                        g.ratio()
-                    ));
+                    suspects.push((shape, preset));
                 }
+            }
+        }
+        // The suspects once more, at the end, when the tests running beside
+        // this one have mostly finished: best of three, up to eight times.
+        // A quadratic shape grows about 256 times here, far past the limit
+        // however often it is measured.
+        let mut failures = Vec::new();
+        for (shape, preset) in suspects {
+            let g = growth(shape, &|input| preset.work(input), 1 << 10, 3, 8);
+            if !g.linear() {
+                failures.push(format!(
+                    "{} under {}: {:.1} times the time for {SIZE_RATIO} times the bytes",
+                    shape.name,
+                    preset.name,
+                    g.ratio()
+                ));
             }
         }
         assert!(

@@ -70,7 +70,7 @@ pub enum Invariant {
     FaithfulText,
     /// 5: past a limit, the output is not the input as text.
     FaithfulLimit,
-    /// Not one of DESIGN.md's five: the fast path answered with other
+    /// Not one of docs/DESIGN.md's five: the fast path answered with other
     /// bytes than the full pipeline (the `fastpath` fuzz target).
     FastPath,
 }
@@ -109,7 +109,7 @@ impl Invariant {
         }
     }
 
-    /// The invariant's number in DESIGN.md (1 total, 2 allowlist, 3
+    /// The invariant's number in docs/DESIGN.md (1 total, 2 allowlist, 3
     /// stable, 4 contained, 5 faithful; 0 for the fast path's agreement
     /// with the full pipeline, which is not one of them).
     ///

@@ -1,6 +1,6 @@
 //! # safe-markup-check
 //!
-//! The output invariants of safe-markup (DESIGN.md, "Output invariants") as
+//! The output invariants of safe-markup (docs/DESIGN.md, "Output invariants") as
 //! ordinary, stable code, for any [`Policy`](safe_markup::Policy):
 //!
 //! 1. **total**: cleaning does not panic;
