@@ -36,7 +36,7 @@ const MAX_LINES: usize = 800;
 
 /// Files still over [`MAX_LINES`], each to be split by stage; the test
 /// fails once one of them fits, so that it leaves this list.
-const NOT_YET_SPLIT: &[&str] = &["fastpath.rs", "lexer.rs"];
+const NOT_YET_SPLIT: &[&str] = &["fastpath.rs"];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))

@@ -25,8 +25,13 @@
 //! the only effect is that less is escaped lexically there, and the
 //! sanitizer still applies the policy to whatever the parser builds.
 
+mod scan;
+
 use std::borrow::Cow;
 use std::ops::Range;
+
+pub(crate) use scan::{Ends, comment_len};
+use scan::{Tag, scan_tag};
 
 /// A start tag the lexical step passed on to the parser: its name as the
 /// tokenizer reads it, and its byte range in the input.
@@ -193,74 +198,6 @@ struct Lexer<'a> {
     /// The decisions made so far, by name (see `decide`).
     decided: Vec<(u64, Decision)>,
     ends: Ends,
-}
-
-/// What scans for the end of a comment or declaration found, kept so that
-/// no stretch of the input is scanned twice for the same answer: openers
-/// that never end (`<!--x>`, `<?`, `</ ` repeated) each asked to the end
-/// of the input, which made those inputs quadratic.
-pub(crate) struct Ends {
-    /// The first `>` at or after an offset, as last looked up.
-    gt: Option<(usize, Option<usize>)>,
-    /// No comment whose text starts at or after this offset ends (a scan
-    /// from here found no `-->` or `--!>`), or `usize::MAX`.
-    open_comments_from: usize,
-}
-
-impl Ends {
-    pub(crate) fn new() -> Ends {
-        Ends {
-            gt: None,
-            open_comments_from: usize::MAX,
-        }
-    }
-
-    /// The first `>` in `bytes` at or after `from`. Readers move forward,
-    /// so the last answer still holds if it lies at or after `from` (there
-    /// is no `>` between the two offsets).
-    pub(crate) fn next_gt(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
-        if let Some((asked, found)) = self.gt
-            && asked <= from
-            && found.is_none_or(|gt| gt >= from)
-        {
-            return found;
-        }
-        let found = memchr::memchr(b'>', bytes.get(from..)?).map(|p| from + p);
-        self.gt = Some((from, found));
-        found
-    }
-
-    /// `comment_len` of the comment whose text starts at `body`. A scan
-    /// that found no end from an earlier comment's text holds for every
-    /// later one: the end it looks for would have been found then.
-    pub(crate) fn comment_len(&mut self, bytes: &[u8], body: usize) -> Option<usize> {
-        let rest = bytes.get(body..)?;
-        short_comment_len(rest).or_else(|| {
-            if body >= self.open_comments_from {
-                return None;
-            }
-            let len = comment_end(rest);
-            if len.is_none() {
-                self.open_comments_from = body;
-            }
-            len
-        })
-    }
-}
-
-/// A tag as the tokenizer reads it.
-struct Tag {
-    /// Byte range of the name (after `<` or `</`).
-    name: Range<usize>,
-    /// Index just past the closing `>`, or `None` if the input ends first.
-    end: Option<usize>,
-    attributes: usize,
-    self_closing: bool,
-}
-
-/// The tokenizer's whitespace (CR is turned into LF before tokenizing).
-fn is_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
 /// Elements whose content the tokenizer reads as text up to their end tag
@@ -463,7 +400,7 @@ impl<'a> Lexer<'a> {
                 && self
                     .bytes
                     .get(name_end)
-                    .is_some_and(|&b| is_space(b) || b == b'/' || b == b'>')
+                    .is_some_and(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
             {
                 return at;
             }
@@ -487,7 +424,7 @@ impl<'a> Lexer<'a> {
             && self
                 .bytes
                 .get(at + name.len())
-                .is_some_and(|&b| is_space(b) || b == b'/' || b == b'>')
+                .is_some_and(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
     }
 
     /// Skips a script's content to its end tag through the tokenizer's
@@ -601,294 +538,5 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// Reads a tag from its name (at `start`) to its `>`, through the
-/// tokenizer's tag-name, attribute and self-closing states.
-fn scan_tag(bytes: &[u8], start: usize) -> Tag {
-    #[derive(Clone, Copy)]
-    enum S {
-        Name,
-        BeforeAttrName,
-        AttrName,
-        AfterAttrName,
-        BeforeValue,
-        DoubleQuoted,
-        SingleQuoted,
-        Unquoted,
-        AfterQuoted,
-        SelfClosing,
-    }
-    let mut state = S::Name;
-    let mut name_end = bytes.len();
-    let mut attributes = 0;
-    let mut i = start;
-    let done = |name_end: usize, end: usize, attributes: usize, self_closing: bool| Tag {
-        name: start..name_end,
-        end: Some(end),
-        attributes,
-        self_closing,
-    };
-    while let Some(&b) = bytes.get(i) {
-        match state {
-            S::Name => {
-                if is_space(b) || b == b'/' || b == b'>' {
-                    name_end = i;
-                    match b {
-                        b'>' => return done(name_end, i + 1, 0, false),
-                        b'/' => state = S::SelfClosing,
-                        _ => state = S::BeforeAttrName,
-                    }
-                }
-            }
-            S::BeforeAttrName => match b {
-                _ if is_space(b) => {}
-                b'/' | b'>' => {
-                    state = S::AfterAttrName;
-                    continue;
-                }
-                _ => {
-                    attributes += 1;
-                    state = S::AttrName;
-                }
-            },
-            S::AttrName => match b {
-                _ if is_space(b) || b == b'/' || b == b'>' => {
-                    state = S::AfterAttrName;
-                    continue;
-                }
-                b'=' => state = S::BeforeValue,
-                _ => {}
-            },
-            S::AfterAttrName => match b {
-                _ if is_space(b) => {}
-                b'/' => state = S::SelfClosing,
-                b'=' => state = S::BeforeValue,
-                b'>' => return done(name_end, i + 1, attributes, false),
-                _ => {
-                    attributes += 1;
-                    state = S::AttrName;
-                }
-            },
-            S::BeforeValue => match b {
-                _ if is_space(b) => {}
-                b'"' => state = S::DoubleQuoted,
-                b'\'' => state = S::SingleQuoted,
-                b'>' => return done(name_end, i + 1, attributes, false),
-                _ => {
-                    state = S::Unquoted;
-                    continue;
-                }
-            },
-            S::DoubleQuoted | S::SingleQuoted => {
-                let quote = if matches!(state, S::DoubleQuoted) {
-                    b'"'
-                } else {
-                    b'\''
-                };
-                match memchr::memchr(quote, &bytes[i..]) {
-                    Some(p) => {
-                        i += p;
-                        state = S::AfterQuoted;
-                    }
-                    None => break,
-                }
-            }
-            S::Unquoted => match b {
-                _ if is_space(b) => state = S::BeforeAttrName,
-                b'>' => return done(name_end, i + 1, attributes, false),
-                _ => {}
-            },
-            S::AfterQuoted => match b {
-                _ if is_space(b) => state = S::BeforeAttrName,
-                b'/' => state = S::SelfClosing,
-                b'>' => return done(name_end, i + 1, attributes, false),
-                _ => {
-                    state = S::BeforeAttrName;
-                    continue;
-                }
-            },
-            S::SelfClosing => match b {
-                b'>' => return done(name_end, i + 1, attributes, true),
-                _ => {
-                    state = S::BeforeAttrName;
-                    continue;
-                }
-            },
-        }
-        i += 1;
-    }
-    Tag {
-        name: start..name_end.min(bytes.len()),
-        end: None,
-        attributes,
-        self_closing: false,
-    }
-}
-
-/// Where a comment whose text starts at `rest` (just past its `<!--`)
-/// ends, as the tokenizer ends it: the length up to and including its
-/// `-->` or `--!>`, or at once for `<!-->` and `<!--->`; `None` if it is
-/// still open at the end of the input.
-pub(crate) fn comment_len(rest: &[u8]) -> Option<usize> {
-    short_comment_len(rest).or_else(|| comment_end(rest))
-}
-
-/// `<!-->` and `<!--->`, which the tokenizer ends at once.
-fn short_comment_len(rest: &[u8]) -> Option<usize> {
-    if rest.starts_with(b">") {
-        return Some(1);
-    }
-    if rest.starts_with(b"->") {
-        return Some(2);
-    }
-    None
-}
-
-/// The length of a comment's text up to and including its `-->` or
-/// `--!>`, not counting the two short forms.
-fn comment_end(rest: &[u8]) -> Option<usize> {
-    // The first `>` after `--` or `--!` ends it. (Searching for `-->` and
-    // `--!>` separately would scan to the end of the input for the one
-    // that is absent, once per comment; and the matches of `--` do not
-    // overlap, so `--->` would hide its end.)
-    memchr::memchr_iter(b'>', rest)
-        .find(|&p| rest[..p].ends_with(b"--") || rest[..p].ends_with(b"--!"))
-        .map(|p| p + 1)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    struct EscapeAll;
-
-    impl Rules for EscapeAll {
-        fn escape_mode(&self) -> bool {
-            true
-        }
-        fn decide(&self, name: &str) -> Decision {
-            match name {
-                "b" | "a" | "script" => Decision::Pass,
-                "person" => Decision::Special(Special::Person),
-                _ => Decision::Escape,
-            }
-        }
-        fn max_attributes(&self) -> usize {
-            3
-        }
-        fn special_valid(&self, _: Special, body: &str) -> bool {
-            body.bytes().all(|b| b.is_ascii_alphanumeric())
-        }
-        fn mark_spans(&self) -> bool {
-            false
-        }
-    }
-
-    fn lexed(input: &str) -> String {
-        lex(input, &EscapeAll).text().into_owned()
-    }
-
-    #[test]
-    fn escapes_what_the_policy_escapes_and_nothing_else() {
-        let cases = [
-            ("#include <stdio.h> x", "#include &lt;stdio.h> x"),
-            ("if x<y and y>z", "if x&lt;y and y>z"),
-            ("a < b", "a < b"),
-            ("<b>x</b>", "<b>x</b>"),
-            ("<h1 title='<b>'>t</h1>", "&lt;h1 title='&lt;b>'>t&lt;/h1>"),
-            ("<a title='>'>x</a>", "<a title='>'>x</a>"),
-            ("<!-- c -->x", "<!-- c -->x"),
-            ("<!-->x", "<!-->x"),
-            // An odd run of dashes before the `>` ends it too.
-            ("<!-- x --->y<h1>", "<!-- x --->y&lt;h1>"),
-            ("<!-- x ---!>y<h1>", "<!-- x ---!>y&lt;h1>"),
-            ("<!-- open", "&lt;!-- open"),
-            // Once no comment ends, none later does; until then each
-            // opener is read on its own.
-            ("<!--x><!--y>", "&lt;!--x>&lt;!--y>"),
-            ("<!--x><!-- y -->z<!--", "<!--x><!-- y -->z&lt;!--"),
-            ("<?a<?b>c<?d", "&lt;?a&lt;?b>c&lt;?d"),
-            ("</ a></ b", "&lt;/ a>&lt;/ b"),
-            ("<!DOCTYPE html>", "&lt;!DOCTYPE html>"),
-            ("</>", "&lt;/>"),
-            ("<b title=\"x", "&lt;b title=\"x"),
-            (
-                "<script>if (a<h1) {}</script><h1>",
-                "<script>if (a<h1) {}</script>&lt;h1>",
-            ),
-            ("<b a b c d>", "&lt;b a b c d>"),
-            ("<b a=1 b=2 c=3>", "<b a=1 b=2 c=3>"),
-            ("<person>raph</person>", "<person>raph</person>"),
-            ("<person>foo bar</person>", "&lt;person>foo bar&lt;/person>"),
-            (
-                "<person>a<b>c</b></person>",
-                "&lt;person>a<b>c</b>&lt;/person>",
-            ),
-            ("<person>unclosed", "&lt;person>unclosed"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(lexed(input), want, "input {input:?}");
-        }
-    }
-
-    #[test]
-    fn script_content_is_skipped_as_the_tokenizer_does() {
-        let cases = [
-            (
-                "<script>a<h1></script><h1>",
-                "<script>a<h1></script>&lt;h1>",
-            ),
-            (
-                "<script><!--<script></script><h1>--></script><h1>",
-                "<script><!--<script></script><h1>--></script>&lt;h1>",
-            ),
-            ("<script><!--</script><h1>", "<script><!--</script>&lt;h1>"),
-            (
-                "<script><!--><h1></script><h1>",
-                "<script><!--><h1></script>&lt;h1>",
-            ),
-            ("<script><h1>", "<script><h1>"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(lexed(input), want, "input {input:?}");
-        }
-    }
-
-    #[test]
-    fn reports_spans_of_what_it_escaped() {
-        let input = "x <h1>t</h1> <b a b c d>";
-        let lexed = lex(input, &EscapeAll);
-        let spans: Vec<_> = lexed
-            .escaped
-            .iter()
-            .map(|e| (&input[e.span.clone()], e.name.as_str(), e.reason))
-            .collect();
-        assert_eq!(
-            spans,
-            [
-                ("<h1>", "h1", Reason::Policy),
-                ("<b a b c d>", "b", Reason::TooManyAttributes)
-            ]
-        );
-    }
-
-    #[test]
-    fn text_written_in_pieces_is_the_whole_text() {
-        // Escapes on both sides of every cut, as the parser's chunks make.
-        let input = "<h1>a<h2 title='<'>".repeat(40) + "<b title=\"<<";
-        let lexed = lex(&input, &EscapeAll);
-        let whole = lexed.text();
-        assert_eq!(whole.len(), lexed.len());
-        assert_eq!(whole.matches("&lt;").count(), 40 * 3 + 3);
-        assert!(whole.ends_with("&lt;b title=\"&lt;&lt;"));
-        for step in [1, 7, 64] {
-            let mut pieces = String::new();
-            let mut at = 0;
-            while at < input.len() {
-                let end = (at + step).min(input.len());
-                lexed.write_text(at..end, &mut pieces);
-                at = end;
-            }
-            assert_eq!(pieces, whole, "in pieces of {step} bytes");
-        }
-    }
-}
+mod tests;
