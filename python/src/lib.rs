@@ -243,7 +243,10 @@ fn tag_attr_map<'py, V>(
     for pair in items.try_iter()? {
         let (tag, attrs): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
         let tag: String = tag.extract().map_err(|_| {
-            PyTypeError::new_err(format!("{keyword}: keys must be str, got {}", type_name(&tag)))
+            PyTypeError::new_err(format!(
+                "{keyword}: keys must be str, got {}",
+                type_name(&tag)
+            ))
         })?;
         let attr_items = attrs.call_method0("items").map_err(|_| expected(&attrs))?;
         for pair in attr_items.try_iter()? {
