@@ -74,6 +74,10 @@ class Policy:
         other_tags: Optional[Literal["unwrap", "drop", "escape"]] = None,
         style_properties: Optional[Iterable[str]] = None,
         id_prefix: Optional[str] = None,
+        attribute_values: Optional[Mapping[str, Mapping[str, Iterable[str]]]] = None,
+        allowed_classes: Optional[Mapping[str, Iterable[str]]] = None,
+        attribute_prefixes: Optional[Iterable[str]] = None,
+        forced_attributes: Optional[Mapping[str, Mapping[str, str]]] = None,
         max_input_bytes: Optional[int] = None,
         max_depth: Optional[int] = None,
         max_nodes: Optional[int] = None,
@@ -157,7 +161,9 @@ def clean(
     """Sanitize an HTML fragment with nh3's keywords and defaults."""
 
 def clean_text(html: str, tags: Optional[AbstractSet[str]] = None) -> str:
-    """With `tags`: keep those tags, without attributes."""
+    """Without `tags`: every character with a meaning in HTML escaped
+    (the library's `clean_text`). With `tags`: keep those tags, without
+    attributes, and unwrap every other."""
 
 escape = clean_text
 

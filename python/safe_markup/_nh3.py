@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Optional
 
 from ._native import Policy
+from ._native import clean_text as _native_clean_text
 
 # ammonia's defaults, which nh3 exports under these names. They are
 # copies: changing them changes nothing (as in nh3).
@@ -56,16 +57,10 @@ CLEAN_CONTENT_TAGS: set[str] = {"script", "style"}
 # ammonia's generic attributes, kept unless `attributes` has a "*" key.
 _GENERIC_ATTRIBUTES = frozenset({"lang", "title"})
 
-# Keywords whose setting the library does not have yet; each is refused by
+# Keywords whose setting the library does not have; each is refused by
 # name rather than ignored, since ignoring one would keep or drop markup
 # the caller did not expect.
-_NOT_YET = (
-    "attribute_filter",
-    "generic_attribute_prefixes",
-    "tag_attribute_values",
-    "set_tag_attribute_values",
-    "allowed_classes",
-)
+_NOT_YET = ("attribute_filter",)
 
 
 def _frozen_set(value: Any, keyword: str) -> frozenset[str]:
@@ -94,6 +89,37 @@ def _frozen_map(value: Any, keyword: str) -> tuple[tuple[str, frozenset[str]], .
             raise TypeError(f"{keyword}: keys must be str, got {type(tag).__name__}")
         out.append((tag, _frozen_set(attrs, f"{keyword}[{tag!r}]")))
     return tuple(sorted(out))
+
+
+def _frozen_nested(
+    value: Any, keyword: str, leaf: Callable[[Any, str], Any]
+) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """`{tag: {attr: leaf}}` as a hashable, sorted tuple (for the cache)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            f"{keyword}: expected a mapping of str to mappings, got {type(value).__name__}"
+        )
+    out = []
+    for tag, attrs in value.items():
+        if not isinstance(tag, str):
+            raise TypeError(f"{keyword}: keys must be str, got {type(tag).__name__}")
+        if not isinstance(attrs, Mapping):
+            raise TypeError(
+                f"{keyword}[{tag!r}]: expected a mapping of str, got {type(attrs).__name__}"
+            )
+        inner = []
+        for attr, v in attrs.items():
+            if not isinstance(attr, str):
+                raise TypeError(f"{keyword}[{tag!r}]: keys must be str, got {type(attr).__name__}")
+            inner.append((attr, leaf(v, f"{keyword}[{tag!r}][{attr!r}]")))
+        out.append((tag, tuple(sorted(inner))))
+    return tuple(sorted(out))
+
+
+def _str(value: Any, keyword: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{keyword}: expected str, got {type(value).__name__}")
+    return value
 
 
 def _relative(url_relative: Any) -> Optional[str]:
@@ -131,6 +157,10 @@ def _policy(
     filter_style_properties: Optional[frozenset[str]],
     relative_urls: str,
     id_prefix: Optional[str],
+    generic_attribute_prefixes: Optional[frozenset[str]] = None,
+    tag_attribute_values: Optional[tuple[tuple[str, tuple[tuple[str, frozenset[str]], ...]], ...]] = None,
+    set_tag_attribute_values: Optional[tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = None,
+    allowed_classes: Optional[tuple[tuple[str, frozenset[str]], ...]] = None,
 ) -> Policy:
     keep = ALLOWED_TAGS if tags is None else tags
     drop = CLEAN_CONTENT_TAGS if clean_content_tags is None else clean_content_tags
@@ -149,7 +179,37 @@ def _policy(
     attrs.setdefault("*", set(_GENERIC_ATTRIBUTES))
     # Attributes of tags that are not kept change nothing in nh3; the
     # library's builder checks every listed attribute, so pass only these.
-    attrs = {tag: a for tag, a in attrs.items() if tag == "*" or tag in keep}
+    attrs = {tag: set(a) for tag, a in attrs.items() if tag == "*" or tag in keep}
+    generic = attrs["*"]
+    forced: dict[str, dict[str, str]] = {}
+    for tag, pairs in set_tag_attribute_values or ():
+        if tag not in keep:
+            continue
+        for attr, value in pairs:
+            if tag in ("a", "area") and attr.lower() in ("rel", "target"):
+                raise ValueError(
+                    f"set_tag_attribute_values: {attr!r} on <{tag}> is refused by safe_markup: "
+                    "a link's `rel` and `target` come from the link settings only, which "
+                    "always add noopener (a forced target=_blank without it lets the "
+                    "opened page script this one); use link_rel=... for `rel`, and "
+                    "leave `target` out"
+                )
+            forced.setdefault(tag, {})[attr] = value
+            # ammonia writes the forced value over the author's, so the
+            # attribute being allowed as well changes nothing; the library
+            # refuses the two together.
+            attrs.get(tag, set()).discard(attr)
+    values: dict[str, dict[str, set[str]]] = {}
+    for tag, pairs in tag_attribute_values or ():
+        if tag not in keep:
+            continue
+        for attr, vals in pairs:
+            # In ammonia an attribute allowed outright (on the tag or on
+            # every tag) takes any value whatever its value list says.
+            if attr in attrs.get(tag, ()) or attr in generic or attr in forced.get(tag, {}):
+                continue
+            values.setdefault(tag, {})[attr] = set(vals)
+    classes = {tag: set(c) for tag, c in allowed_classes or () if tag in keep}
     return Policy(
         tags=keep,
         drop_tags=drop,
@@ -160,6 +220,10 @@ def _policy(
         style_properties=filter_style_properties,
         relative_urls=relative_urls,
         id_prefix=id_prefix,
+        attribute_prefixes=generic_attribute_prefixes,
+        attribute_values=values or None,
+        allowed_classes=classes or None,
+        forced_attributes=forced or None,
     )
 
 
@@ -179,13 +243,7 @@ def _build(
     url_relative: Any = None,
     id_prefix: Optional[str] = None,
 ) -> Policy:
-    given = {
-        "attribute_filter": attribute_filter,
-        "generic_attribute_prefixes": generic_attribute_prefixes,
-        "tag_attribute_values": tag_attribute_values,
-        "set_tag_attribute_values": set_tag_attribute_values,
-        "allowed_classes": allowed_classes,
-    }
+    given = {"attribute_filter": attribute_filter}
     for keyword in _NOT_YET:
         if given[keyword] is not None:
             raise NotImplementedError(f"{keyword} is not supported by safe_markup yet")
@@ -207,6 +265,16 @@ def _build(
         else _frozen_set(filter_style_properties, "filter_style_properties"),
         _relative(url_relative),
         id_prefix,
+        None
+        if generic_attribute_prefixes is None
+        else _frozen_set(generic_attribute_prefixes, "generic_attribute_prefixes"),
+        None
+        if tag_attribute_values is None
+        else _frozen_nested(tag_attribute_values, "tag_attribute_values", _frozen_set),
+        None
+        if set_tag_attribute_values is None
+        else _frozen_nested(set_tag_attribute_values, "set_tag_attribute_values", _str),
+        None if allowed_classes is None else _frozen_map(allowed_classes, "allowed_classes"),
     )
 
 
@@ -302,15 +370,15 @@ def clean(
 
 
 def clean_text(html: str, tags: Any = None) -> str:
-    """nh3's ``clean_text``: with ``tags``, keeps those tags without
-    attributes and unwraps every other; without, escapes every character
-    with meaning to HTML, which safe_markup does not do yet."""
+    """nh3's ``clean_text``: without ``tags``, escapes every character
+    with a meaning in HTML (the library's ``clean_text``), so the text
+    shows as typed in an element or a quoted or unquoted attribute value;
+    with ``tags``, keeps those tags without attributes and unwraps every
+    other."""
     if not isinstance(html, str):
         raise TypeError(f"html: expected str, got {type(html).__name__}")
     if tags is None:
-        raise NotImplementedError(
-            "clean_text without tags (full escaping) is not supported by safe_markup yet"
-        )
+        return _native_clean_text(html)
     return _build(tags=tags, attributes={}, link_rel=None).clean(html)
 
 

@@ -225,6 +225,45 @@ fn tag_map(value: &Bound<'_, PyAny>, keyword: &str) -> PyResult<Vec<(String, Vec
     Ok(out)
 }
 
+/// A mapping from tag names to mappings from attribute names to `V`
+/// (`{"ol": {"type": {"1", "a"}}}`, `{"img": {"loading": "lazy"}}`).
+fn tag_attr_map<'py, V>(
+    value: &Bound<'py, PyAny>,
+    keyword: &str,
+    mut inner: impl FnMut(&Bound<'py, PyAny>, &str) -> PyResult<V>,
+) -> PyResult<Vec<(String, String, V)>> {
+    let expected = |v: &Bound<'_, PyAny>| {
+        PyTypeError::new_err(format!(
+            "{keyword}: expected a mapping of tag names to mappings of attribute names, got {}",
+            type_name(v)
+        ))
+    };
+    let items = value.call_method0("items").map_err(|_| expected(value))?;
+    let mut out = Vec::new();
+    for pair in items.try_iter()? {
+        let (tag, attrs): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
+        let tag: String = tag.extract().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{keyword}: keys must be str, got {}",
+                type_name(&tag)
+            ))
+        })?;
+        let attr_items = attrs.call_method0("items").map_err(|_| expected(&attrs))?;
+        for pair in attr_items.try_iter()? {
+            let (attr, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
+            let attr: String = attr.extract().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "{keyword}[{tag:?}]: keys must be str, got {}",
+                    type_name(&attr)
+                ))
+            })?;
+            let v = inner(&v, &format!("{keyword}[{tag:?}][{attr:?}]"))?;
+            out.push((tag.clone(), attr, v));
+        }
+    }
+    Ok(out)
+}
+
 fn policy_error(err: safe_markup::PolicyError) -> PyErr {
     PolicyError::new_err(err.to_string())
 }
@@ -288,6 +327,10 @@ impl Policy {
         other_tags=None,
         style_properties=None,
         id_prefix=None,
+        attribute_values=None,
+        allowed_classes=None,
+        attribute_prefixes=None,
+        forced_attributes=None,
         max_input_bytes=None,
         max_depth=None,
         max_nodes=None,
@@ -309,6 +352,10 @@ impl Policy {
         other_tags: Option<&str>,
         style_properties: Option<&Bound<'_, PyAny>>,
         id_prefix: Option<&str>,
+        attribute_values: Option<&Bound<'_, PyAny>>,
+        allowed_classes: Option<&Bound<'_, PyAny>>,
+        attribute_prefixes: Option<&Bound<'_, PyAny>>,
+        forced_attributes: Option<&Bound<'_, PyAny>>,
         max_input_bytes: Option<usize>,
         max_depth: Option<usize>,
         max_nodes: Option<usize>,
@@ -375,6 +422,29 @@ impl Policy {
         }
         if let Some(v) = id_prefix {
             b = b.id_prefix(v);
+        }
+        if let Some(v) = attribute_values {
+            for (tag, attr, values) in tag_attr_map(v, "attribute_values", |v, kw| names(v, kw))? {
+                b = b.attr_values(tag, attr, values);
+            }
+        }
+        if let Some(v) = allowed_classes {
+            for (tag, classes) in tag_map(v, "allowed_classes")? {
+                b = b.allowed_classes(tag, classes);
+            }
+        }
+        if let Some(v) = attribute_prefixes {
+            b = b.allow_attr_prefixes(names(v, "attribute_prefixes")?);
+        }
+        if let Some(v) = forced_attributes {
+            let str_value = |v: &Bound<'_, PyAny>, kw: &str| -> PyResult<String> {
+                v.extract().map_err(|_| {
+                    PyTypeError::new_err(format!("{kw}: expected str, got {}", type_name(v)))
+                })
+            };
+            for (tag, attr, value) in tag_attr_map(v, "forced_attributes", str_value)? {
+                b = b.force_attr(tag, attr, value);
+            }
         }
         let mut set_limits = false;
         for (slot, value) in [
@@ -527,6 +597,14 @@ fn is_html(py: Python<'_>, html: PyBackedStr) -> bool {
     py.detach(|| detect::is_html(&html))
 }
 
+/// Escapes every character of `text` that has a meaning in HTML, so it
+/// shows as typed wherever it is put (the library's `clean_text`, as
+/// ammonia's and nh3's).
+#[pyfunction]
+fn clean_text(py: Python<'_>, text: PyBackedStr) -> String {
+    py.detach(|| safe_markup::clean_text(&text))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -534,6 +612,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Cleaned>()?;
     m.add_class::<Change>()?;
     m.add_function(wrap_pyfunction!(is_html, m)?)?;
+    m.add_function(wrap_pyfunction!(clean_text, m)?)?;
     m.add("PolicyError", py.get_type::<PolicyError>())?;
     m.add("CleanError", py.get_type::<CleanError>())?;
     m.add("LimitExceeded", py.get_type::<LimitExceeded>())?;
